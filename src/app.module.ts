@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './auth/auth.module.js';
+import { ApiExceptionFilter } from './common/errors/api-exception.filter.js';
+import type { AppConfig } from './config/app-config.js';
+import { AppConfigModule } from './config/config.module.js';
+import { buildDataSourceOptions } from './config/database.options.js';
+import { HostConnectionsModule } from './host-connections/host-connections.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({
+          ...buildDataSourceOptions(config),
+          // Start-up fails fast on a missing database; the orchestrator restarts the pod.
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+        AuthModule,
+        HostConnectionsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HostConnection } from '../host-connections/entities/host-connection.entity.js';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { OrganizationAccessService } from './organization-access.service.js';
+import { OrganizationGuard } from './organization.guard.js';
+import { TokenVerifier } from './token-verifier.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([HostConnection])],
+  providers: [TokenVerifier, OrganizationAccessService, JwtAuthGuard, OrganizationGuard],
+  exports: [TokenVerifier, OrganizationAccessService, JwtAuthGuard, OrganizationGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { HostConnection } from '../host-connections/entities/host-connection.entity.js';
+
+@Injectable()
+export class OrganizationAccessService {
+  constructor(
+    @InjectRepository(HostConnection) private readonly connections: Repository<HostConnection>,
+  ) {}
+
+  /** Whether a `connected` connection links the two organizations, in either direction. */
+  async hasConnectedLink(a: string, b: string): Promise<boolean> {
+    const row = await this.connections
+      .createQueryBuilder('c')
+      .select('1', 'linked')
+      .where(
+        '((c.guest_organization_id = :a AND c.host_organization_id = :b) OR (c.guest_organization_id = :b AND c.host_organization_id = :a))',
+        { a, b },
+      )
+      .andWhere("c.status = 'connected'")
+      .limit(1)
+      .getRawOne<{ linked: number }>();
+    return row !== undefined;
+  }
+}

@@ -1,0 +1,172 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
+import { InvalidTokenError, ServiceUnavailableError } from '../common/errors/api-error.js';
+import { normalizeUuid } from '../common/validation/uuid.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { Principal } from './principal.js';
+
+const CLOCK_TOLERANCE_SECONDS = 30;
+// Far above any real access token, far below what would cost real work to reject.
+const MAX_TOKEN_LENGTH = 8192;
+const JWKS_TIMEOUT_MS = 5000;
+const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
+
+type VerificationKey = Uint8Array | KeyObject | JWTVerifyGetKey;
+
+interface KeySource {
+  key: VerificationKey;
+  algorithms: string[];
+}
+
+/** Verifies bearer tokens against the one key source the configuration names. */
+@Injectable()
+export class TokenVerifier {
+  private readonly source: KeySource;
+  private readonly options: JWTVerifyOptions;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.source = keySourceFor(config);
+    this.options = {
+      algorithms: this.source.algorithms,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['exp'],
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    };
+  }
+
+  async verify(token: string): Promise<Principal> {
+    if (token.length > MAX_TOKEN_LENGTH)
+      throw new InvalidTokenError('The token is too large', 'token_too_large');
+    const payload = await this.verifySignatureAndClaims(token);
+    const organizationId = normalizeUuid(payload[this.config.JWT_ORG_CLAIM]);
+    if (organizationId === undefined) {
+      throw new InvalidTokenError(
+        `The token's ${this.config.JWT_ORG_CLAIM} claim must be an organization UUID`,
+        'invalid_organization_claim',
+      );
+    }
+    return {
+      subject: typeof payload.sub === 'string' ? payload.sub : null,
+      organizationId,
+      scopes: scopesOf(payload),
+    };
+  }
+
+  private async verifySignatureAndClaims(token: string): Promise<JWTPayload> {
+    try {
+      // jose's overloads split on the key type; both branches run the same verification.
+      const { payload } =
+        typeof this.source.key === 'function'
+          ? await jwtVerify(token, this.source.key, this.options)
+          : await jwtVerify(token, this.source.key, this.options);
+      return payload;
+    } catch (error) {
+      throw toTokenError(error);
+    }
+  }
+}
+
+function toTokenError(error: unknown): Error {
+  if (error instanceof errors.JWKSTimeout) return new ServiceUnavailableError();
+  if (error instanceof errors.JWTExpired)
+    return new InvalidTokenError('The token has expired', 'token_expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' || error.claim === 'iat') {
+      return new InvalidTokenError('The token is not valid yet', 'token_not_yet_valid');
+    }
+    return new InvalidTokenError(`The token's ${error.claim} claim is invalid`, 'invalid_claim');
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return new InvalidTokenError(
+      'The token is signed with an algorithm that is not accepted',
+      'unsupported_algorithm',
+    );
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return new InvalidTokenError('The token signature is invalid', 'invalid_signature');
+  }
+  if (
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
+    return new InvalidTokenError('The token was signed by an unknown key', 'unknown_key');
+  }
+  if (error instanceof errors.JOSEError)
+    return new InvalidTokenError('The token is malformed', 'malformed_token');
+  // A JWKS endpoint that is down or answers garbage is our outage, not the client's fault.
+  return new ServiceUnavailableError();
+}
+
+function scopesOf(payload: JWTPayload): Set<string> {
+  const scopes = new Set<string>();
+  for (const claim of [payload.scope, payload.scp]) {
+    const values = typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) ? claim : [];
+    for (const value of values) if (typeof value === 'string' && value !== '') scopes.add(value);
+  }
+  return scopes;
+}
+
+function keySourceFor(config: AppConfig): KeySource {
+  if (config.JWT_SECRET !== undefined) {
+    return { key: new TextEncoder().encode(config.JWT_SECRET), algorithms: ['HS256'] };
+  }
+  if (config.JWT_PUBLIC_KEY !== undefined) {
+    const key = createPublicKey(config.JWT_PUBLIC_KEY);
+    return { key, algorithms: algorithmsFor(key) };
+  }
+  if (config.JWKS_URL !== undefined) {
+    const key = createRemoteJWKSet(new URL(config.JWKS_URL), {
+      cooldownDuration: config.JWKS_COOLDOWN_MS,
+      timeoutDuration: JWKS_TIMEOUT_MS,
+    });
+    return { key, algorithms: ASYMMETRIC_ALGORITHMS };
+  }
+  throw new Error('one of JWT_SECRET, JWT_PUBLIC_KEY, JWKS_URL must be set');
+}
+
+// A public key admits only the algorithms of its own type, so an HS256 token "signed"
+// with the public key as a secret (algorithm confusion) never verifies.
+function algorithmsFor(key: KeyObject): string[] {
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+    case 'rsa-pss':
+      return ['PS256', 'PS384', 'PS512'];
+    case 'ec': {
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      const byCurve: Record<string, string> = {
+        prime256v1: 'ES256',
+        secp384r1: 'ES384',
+        secp521r1: 'ES512',
+      };
+      if (curve && byCurve[curve]) return [byCurve[curve]];
+      break;
+    }
+    case 'ed25519':
+      return ['EdDSA', 'Ed25519'];
+  }
+  throw new Error(
+    `JWT_PUBLIC_KEY has an unsupported key type (${key.asymmetricKeyType ?? 'unknown'})`,
+  );
+}

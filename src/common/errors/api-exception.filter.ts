@@ -1,0 +1,59 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../../database/database-errors.js';
+import {
+  ApiError,
+  type ErrorEnvelope,
+  InternalServerError,
+  ServiceUnavailableError,
+} from './api-error.js';
+
+/** Renders every error, expected or not, as the contract's `{"detail": [...]}` envelope. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const error = this.toApiError(exception);
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    const body: ErrorEnvelope = { detail: error.details };
+    response.status(error.status).set(error.headers).json(body);
+  }
+
+  private toApiError(exception: unknown): ApiError {
+    if (exception instanceof ApiError) return exception;
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${describe(exception)}`);
+      return new ServiceUnavailableError();
+    }
+    this.logger.error(
+      describe(exception),
+      exception instanceof Error ? exception.stack : undefined,
+    );
+    return new InternalServerError();
+  }
+}
+
+function fromHttpException(exception: HttpException): ApiError {
+  const status = exception.getStatus();
+  if (status >= 500)
+    return status === 503 ? new ServiceUnavailableError() : new InternalServerError();
+  const code = (HttpStatus[status] ?? 'error').toLowerCase();
+  return new ApiError(status, [{ loc: [], msg: exception.message, type: code, code }]);
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+}

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { createApp } from './app.setup.js';
+import { ConfigurationError, validateEnvironment } from './config/env.schema.js';
+
+async function main(): Promise<void> {
+  const config = validateEnvironment(process.env);
+  if (config.DATABASE_URL === undefined)
+    throw new ConfigurationError('Invalid configuration: DATABASE_URL is required');
+  const app = await createApp(config);
+  await app.listen(config.PORT, config.HOST);
+}
+
+main().catch((error: unknown) => {
+  // One line, so the reason is the first thing an operator reads in the pod's logs.
+  console.error(
+    error instanceof ConfigurationError ? error.message : `Start-up failed: ${String(error)}`,
+  );
+  process.exit(1);
+});

