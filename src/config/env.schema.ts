@@ -117,9 +117,17 @@ export class EnvironmentVariables {
 
 export class ConfigurationError extends Error {}
 
+// A value of the wrong kind fails its range checks too; report the kind first.
+const TYPE_CONSTRAINTS = ['isInt', 'isString', 'isIn', 'matches', 'isUrl'];
+
 function describe(error: ValidationError): string {
-  const reasons = Object.values(error.constraints ?? {});
-  return reasons.length > 0 ? reasons[0] : `${error.property} is invalid`;
+  const constraints = error.constraints ?? {};
+  const typeProblem = TYPE_CONSTRAINTS.find((name) => constraints[name] !== undefined);
+  return (
+    constraints[typeProblem ?? ''] ??
+    Object.values(constraints)[0] ??
+    `${error.property} is invalid`
+  );
 }
 
 /**
