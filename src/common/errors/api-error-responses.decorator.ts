@@ -103,7 +103,7 @@ const ERROR_RESPONSES = {
   },
 } satisfies Record<number, ErrorResponseDoc>;
 
-export type DocumentedErrorStatus = keyof typeof ERROR_RESPONSES;
+type DocumentedErrorStatus = keyof typeof ERROR_RESPONSES;
 
 /** Documents the error envelope once for each status a route can answer with. */
 export function ApiErrorResponses(...statuses: DocumentedErrorStatus[]): MethodDecorator {

@@ -2,8 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import { buildOpenApiDocument } from './openapi-document.js';
 
-export const DOCS_PATH = 'docs';
-export const DOCUMENT_PATH = 'docs-json';
+const DOCS_PATH = 'docs';
+const DOCUMENT_PATH = 'docs-json';
 
 /** Serves Swagger UI at /docs and the OpenAPI document at /docs-json. */
 export function setupSwagger(app: INestApplication): void {
