@@ -29,16 +29,19 @@ export async function createApp(
     abortOnError: false,
     logger: options.logger ?? NEST_LOG_LEVELS[config.LOG_LEVEL],
   });
-  configureApp(app);
+  configureApp(app, config);
   return app;
 }
 
 /** Everything main.ts and the end-to-end tests must share. */
-export function configureApp(app: NestExpressApplication): void {
+export function configureApp(
+  app: NestExpressApplication,
+  config: Pick<AppConfig, 'SWAGGER_ENABLED'>,
+): void {
   app.disable('x-powered-by');
   // Responses are never cached (Cache-Control: no-store), so an ETag is wasted hashing.
   app.set('etag', false);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
-  setupSwagger(app);
+  if (config.SWAGGER_ENABLED) setupSwagger(app);
 }

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { createPublicKey } from 'node:crypto';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -23,6 +24,20 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const ToInt = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
+  );
+
+// Only the spellings an operator means: anything else stays a string and fails @IsBoolean.
+const BOOLEAN_SPELLINGS: Record<string, boolean> = {
+  true: true,
+  '1': true,
+  false: false,
+  '0': false,
+};
+const ToBoolean = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.toLowerCase() in BOOLEAN_SPELLINGS
+      ? BOOLEAN_SPELLINGS[value.toLowerCase()]
+      : value,
   );
 
 const EmptyAsUnset = () =>
@@ -71,6 +86,12 @@ export class EnvironmentVariables {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  // On by default: the document is the public contract and holds no secrets. Turn it off
+  // where a gateway or portal publishes the API description instead.
+  @ToBoolean()
+  @IsBoolean({ message: 'SWAGGER_ENABLED must be true or false' })
+  SWAGGER_ENABLED: boolean = true;
 
   @EmptyAsUnset()
   @IsOptional()

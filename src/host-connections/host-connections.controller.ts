@@ -19,10 +19,19 @@ export class HostConnectionsController {
   @ApiOperation({
     operationId: 'listHostConnections',
     summary: 'List host connections',
-    description:
+    description: [
       'The host organizations the target (guest) organization is connected to, with filters, case-insensitive search, sorting and limit/offset pagination.',
+      '',
+      'Rows are ordered by `order_by`, then `host_organization_id` ascending, so pages never overlap; `total_items` counts every match. In a cross-organization request only the rows in which the requester is a party are listed.',
+    ].join('\n'),
   })
-  @ApiOkResponse({ type: HostConnectionListDto, description: 'Successful Response' })
+  @ApiOkResponse({
+    type: HostConnectionListDto,
+    description: 'Successful Response',
+    headers: {
+      'Cache-Control': { required: true, schema: { type: 'string', enum: ['no-store'] } },
+    },
+  })
   @ApiErrorResponses(401, 403, 422, 503)
   list(
     @OrgContext() org: OrganizationContext,

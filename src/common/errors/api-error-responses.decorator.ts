@@ -1,6 +1,17 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiResponse,
+  ApiSchema,
+  getSchemaPath,
+  type HeaderObject,
+} from '@nestjs/swagger';
 
+@ApiSchema({
+  name: 'ErrorDetail',
+  description: 'One invalid input, or the one reason of a refusal.',
+})
 export class ErrorDetailDto {
   @ApiProperty({
     type: 'array',
@@ -21,12 +32,21 @@ export class ErrorDetailDto {
   code: string;
 }
 
+@ApiSchema({ name: 'ErrorEnvelope', description: 'The body of every error response.' })
 export class ErrorEnvelopeDto {
   @ApiProperty({ type: [ErrorDetailDto] })
   detail: ErrorDetailDto[];
 }
 
-const EXAMPLES: Record<number, { description: string; detail: ErrorDetailDto }> = {
+const WWW_AUTHENTICATE = 'WWW-Authenticate';
+
+interface ErrorResponseDoc {
+  description: string;
+  detail: ErrorDetailDto;
+  headers?: Record<string, HeaderObject>;
+}
+
+const ERROR_RESPONSES = {
   401: {
     description: 'Missing, malformed, expired or badly signed token; wrong issuer or audience.',
     detail: {
@@ -34,6 +54,13 @@ const EXAMPLES: Record<number, { description: string; detail: ErrorDetailDto }> 
       msg: 'The token has expired',
       type: 'invalid_token',
       code: 'token_expired',
+    },
+    headers: {
+      [WWW_AUTHENTICATE]: {
+        required: true,
+        description: 'RFC 6750 challenge.',
+        schema: { type: 'string', example: 'Bearer error="invalid_token"' },
+      },
     },
   },
   403: {
@@ -44,6 +71,16 @@ const EXAMPLES: Record<number, { description: string; detail: ErrorDetailDto }> 
       msg: 'The requester has no connected connection with the target organization',
       type: 'permission_denied',
       code: 'no_connection',
+    },
+    headers: {
+      [WWW_AUTHENTICATE]: {
+        required: false,
+        description: 'RFC 6750 challenge, sent when the token lacks the scope.',
+        schema: {
+          type: 'string',
+          example: 'Bearer error="insufficient_scope", scope="host_connections:read"',
+        },
+      },
     },
   },
   422: {
@@ -64,23 +101,27 @@ const EXAMPLES: Record<number, { description: string; detail: ErrorDetailDto }> 
       code: 'service_unavailable',
     },
   },
-};
+} satisfies Record<number, ErrorResponseDoc>;
+
+type DocumentedErrorStatus = keyof typeof ERROR_RESPONSES;
 
 /** Documents the error envelope once for each status a route can answer with. */
-export function ApiErrorResponses(...statuses: Array<keyof typeof EXAMPLES>): MethodDecorator {
+export function ApiErrorResponses(...statuses: DocumentedErrorStatus[]): MethodDecorator {
   return applyDecorators(
     ApiExtraModels(ErrorEnvelopeDto),
-    ...statuses.map((status) =>
-      ApiResponse({
+    ...statuses.map((status) => {
+      const doc: ErrorResponseDoc = ERROR_RESPONSES[status];
+      return ApiResponse({
         status,
-        description: EXAMPLES[status].description,
+        description: doc.description,
+        headers: doc.headers,
         content: {
           'application/json': {
             schema: { $ref: getSchemaPath(ErrorEnvelopeDto) },
-            example: { detail: [EXAMPLES[status].detail] },
+            example: { detail: [doc.detail] },
           },
         },
-      }),
-    ),
+      });
+    }),
   );
 }

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions, type BaseParameterObject } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments } from 'class-validator';
 import { MISSING, QueryIssue } from './query-issue.js';
@@ -17,6 +17,8 @@ export const QUERY_VALUE_CONSTRAINT = 'queryValue';
 interface QueryOptions {
   required?: boolean;
   description?: string;
+  // Swagger UI pre-fills "Try it out" with it.
+  example?: unknown;
 }
 
 /**
@@ -39,10 +41,13 @@ export function issueOf(value: unknown): QueryIssue {
   return value instanceof QueryIssue ? value : MISSING;
 }
 
+// Nest copies `style` and `explode` of a query DTO property onto its parameter object.
+type QuerySchema = ApiPropertyOptions & Pick<BaseParameterObject, 'style' | 'explode'>;
+
 function queryParameter(
   parse: (raw: RawQueryValue) => unknown,
   options: QueryOptions,
-  schema: ApiPropertyOptions,
+  schema: QuerySchema,
 ): PropertyDecorator {
   const required = options.required ?? false;
   return applyDecorators(
@@ -50,7 +55,12 @@ function queryParameter(
       parse(obj[key]),
     ),
     IsValidQueryValue(required),
-    ApiProperty({ ...schema, required, description: options.description } as ApiPropertyOptions),
+    ApiProperty({
+      ...schema,
+      required,
+      description: options.description,
+      example: options.example,
+    } as ApiPropertyOptions),
   );
 }
 
@@ -66,27 +76,32 @@ export function BooleanQuery(options: QueryOptions = {}): PropertyDecorator {
   return queryParameter(parseBoolean, options, { type: 'boolean', nullable: true });
 }
 
+// Enums stay inline (no enumName): a $ref would drop the parameter's default, which
+// OpenAPI 3.0 ignores beside a $ref.
 export function EnumQuery<T extends string>(
   values: readonly T[],
-  options: QueryOptions & { enumName: string; default: T },
+  options: QueryOptions & { default: T },
 ): PropertyDecorator {
   return queryParameter((raw) => parseEnum(raw, values), options, {
+    type: 'string',
     enum: [...values],
-    enumName: options.enumName,
     default: options.default,
   });
 }
 
 export function EnumArrayQuery<T extends string>(
   values: readonly T[],
-  options: QueryOptions & { enumName: string },
+  options: QueryOptions = {},
 ): PropertyDecorator {
   return queryParameter((raw) => parseEnumArray(raw, values), options, {
+    type: 'string',
     enum: [...values],
-    enumName: options.enumName,
     isArray: true,
     minItems: 1,
-    nullable: !options.required,
+    ...(!options.required && { nullable: true }),
+    // Repeated keys (statuses=a&statuses=b): what Swagger UI and most clients send.
+    style: 'form',
+    explode: true,
   });
 }
 

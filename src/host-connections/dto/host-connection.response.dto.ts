@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import {
   ACTION_TYPES,
   type ActionType,
@@ -9,6 +9,10 @@ import {
 const TIMESTAMP_EXAMPLE = '2025-12-12T12:00:00.123456Z';
 
 /** One row of the list, fields in the contract's order. */
+@ApiSchema({
+  name: 'HostConnection',
+  description: 'A host organization the guest is connected to.',
+})
 export class HostConnectionDto {
   @ApiProperty({ format: 'uuid', example: '3c90c3cc-0d44-4b50-8888-8dd25736052a' })
   host_organization_id: string;
@@ -25,7 +29,7 @@ export class HostConnectionDto {
   @ApiProperty({ format: 'email', example: 'jane@acme.example' })
   owner_email: string;
 
-  @ApiProperty({ enum: CONNECTION_STATUSES, enumName: 'ConnectionStatus' })
+  @ApiProperty({ type: 'string', enum: CONNECTION_STATUSES })
   status: ConnectionStatus;
 
   @ApiProperty({ description: "The guest's own archive flag for this host." })
@@ -40,11 +44,13 @@ export class HostConnectionDto {
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, example: null })
   archived_at: string | null;
 
+  // OpenAPI 3.0: `nullable` widens `type` only, so null must also be an enum value.
   @ApiProperty({
-    enum: ACTION_TYPES,
-    enumName: 'ActionType',
+    type: 'string',
+    enum: [...ACTION_TYPES, null],
     nullable: true,
     example: 'analytics_request',
+    description: 'What the host currently asks of the guest, if anything.',
   })
   active_action_type: ActionType | null;
 
@@ -52,6 +58,7 @@ export class HostConnectionDto {
   active_action_updated_at: string | null;
 }
 
+@ApiSchema({ name: 'HostConnectionList', description: 'One page of host connections.' })
 export class HostConnectionListDto {
   @ApiProperty({ type: [HostConnectionDto] })
   items: HostConnectionDto[];

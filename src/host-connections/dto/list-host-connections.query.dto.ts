@@ -37,13 +37,12 @@ export const MAX_LIMIT = 100;
 export class ListHostConnectionsQueryDto {
   @EnumArrayQuery(CONNECTION_STATUSES, {
     required: true,
-    enumName: 'ConnectionStatus',
     description: 'Connection statuses to include. Repeat the key or separate values with commas.',
+    example: ['connected'],
   })
   statuses: ConnectionStatus[];
 
   @EnumQuery(SEARCH_FIELDS, {
-    enumName: 'SearchField',
     default: 'host_name',
     description: 'The column `search_text` is matched against.',
   })
@@ -58,7 +57,6 @@ export class ListHostConnectionsQueryDto {
   search_text?: string;
 
   @EnumQuery(ORDER_FIELDS, {
-    enumName: 'OrderBy',
     default: 'host_name',
     description:
       'Sort column; ties are broken by `host_organization_id` ascending, NULLs come last.',
@@ -66,7 +64,6 @@ export class ListHostConnectionsQueryDto {
   order_by: OrderField = 'host_name';
 
   @EnumQuery(ORDER_DIRECTIONS, {
-    enumName: 'OrderDirection',
     default: 'asc',
     description: 'Sort direction.',
   })
@@ -78,7 +75,6 @@ export class ListHostConnectionsQueryDto {
   archived?: boolean;
 
   @EnumArrayQuery(ACTION_TYPES, {
-    enumName: 'ActionType',
     description:
       'Only rows whose active action is one of these. Repeat the key or separate values with commas.',
   })
@@ -89,9 +85,16 @@ export class ListHostConnectionsQueryDto {
     min: 0,
     max: MAX_LIMIT,
     description: 'Page size; 0 returns only `total_items`.',
+    example: 10,
   })
   limit: number;
 
-  @IntQuery({ required: true, min: 0, max: MAX_OFFSET, description: 'Number of rows to skip.' })
+  @IntQuery({
+    required: true,
+    min: 0,
+    max: MAX_OFFSET,
+    description: 'Number of rows to skip.',
+    example: 0,
+  })
   offset: number;
 }
