@@ -770,8 +770,8 @@ describe('GET /host-connections authentication and authorization', () => {
     });
 
     it('should accept a rotated key without a restart and refuse the retired one', async () => {
-      const before = await aJwksKey('rotation-1');
-      const after = await aJwksKey('rotation-2', 'ES256');
+      const before = await aJwksKey('rotation-1', 'RS256');
+      const after = await aJwksKey('rotation-2');
       jwks.answer = { kind: 'keys', keys: [before.jwk] };
       const beforeRotation = await withKey(before.signing);
       jwks.answer = { kind: 'keys', keys: [after.jwk] };

@@ -51,7 +51,7 @@ export class JwksServer {
 /** A fresh signing key and the public JWK a key set publishes for it. */
 export async function aJwksKey(
   kid: string,
-  alg = 'RS256',
+  alg = 'ES256',
 ): Promise<{ signing: SigningKey; jwk: JWK }> {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
