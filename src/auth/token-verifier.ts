@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   createRemoteJWKSet,
@@ -30,6 +30,15 @@ const ASYMMETRIC_ALGORITHMS = [
   'EdDSA',
   'Ed25519',
 ];
+
+const logger = new Logger('TokenVerifier');
+
+/** The identity provider's key set could not be used: our outage, not the client's fault. */
+class KeySetUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
 
 type VerificationKey = Uint8Array | KeyObject | JWTVerifyGetKey;
 
@@ -87,8 +96,11 @@ export class TokenVerifier {
   }
 }
 
-function toTokenError(error: unknown): Error {
-  if (error instanceof errors.JWKSTimeout) return new ServiceUnavailableError();
+function toTokenError(error: unknown): unknown {
+  if (error instanceof KeySetUnavailableError) {
+    logger.warn(`JWKS unavailable: ${error.message}`);
+    return new ServiceUnavailableError();
+  }
   if (error instanceof errors.JWTExpired)
     return new InvalidTokenError('The token has expired', 'token_expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -114,8 +126,8 @@ function toTokenError(error: unknown): Error {
   }
   if (error instanceof errors.JOSEError)
     return new InvalidTokenError('The token is malformed', 'malformed_token');
-  // A JWKS endpoint that is down or answers garbage is our outage, not the client's fault.
-  return new ServiceUnavailableError();
+  // Not a token problem: a bug of ours, rendered as 500 and logged by ApiExceptionFilter.
+  return error;
 }
 
 function scopesOf(payload: JWTPayload): Set<string> {
@@ -136,13 +148,32 @@ function keySourceFor(config: AppConfig): KeySource {
     return { key, algorithms: algorithmsFor(key) };
   }
   if (config.JWKS_URL !== undefined) {
-    const key = createRemoteJWKSet(new URL(config.JWKS_URL), {
+    const remote = createRemoteJWKSet(new URL(config.JWKS_URL), {
       cooldownDuration: config.JWKS_COOLDOWN_MS,
       timeoutDuration: JWKS_TIMEOUT_MS,
     });
-    return { key, algorithms: ASYMMETRIC_ALGORITHMS };
+    return { key: reportingOutages(remote), algorithms: ASYMMETRIC_ALGORITHMS };
   }
   throw new Error('one of JWT_SECRET, JWT_PUBLIC_KEY, JWKS_URL must be set');
+}
+
+// jose reports a key set that is down, slow, not 200, not JSON or not a key set with the
+// same JOSEError family as a bad token. Only "no key fits this token" is the client's
+// problem; everything else that goes wrong while getting the key is an outage (503).
+function reportingOutages(remote: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (
+        error instanceof errors.JWKSNoMatchingKey ||
+        error instanceof errors.JWKSMultipleMatchingKeys
+      ) {
+        throw error;
+      }
+      throw new KeySetUnavailableError(error);
+    }
+  };
 }
 
 // A public key admits only the algorithms of its own type, so an HS256 token "signed"

@@ -37,11 +37,7 @@ export async function anOrganization(
     email: `org${sequence}@example.com`,
     ...overrides,
   };
-  await db.query('INSERT INTO organizations (id, name, email) VALUES ($1, $2, $3)', [
-    row.id,
-    row.name,
-    row.email,
-  ]);
+  await insertOrganizations(db, [row]);
   return row;
 }
 
@@ -64,24 +60,57 @@ export async function aConnection(
     updated_at: '2025-01-01T00:00:00.000000Z',
     ...overrides,
   };
-  await db.query(
-    `INSERT INTO host_connections (host_organization_id, guest_organization_id, owner_email, status, archived,
-       archived_at, active_action_type, active_action_updated_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      row.host_organization_id,
-      row.guest_organization_id,
-      row.owner_email,
-      row.status,
-      row.archived,
-      row.archived_at,
-      row.active_action_type,
-      row.active_action_updated_at,
-      row.created_at,
-      row.updated_at,
-    ],
-  );
+  await insertConnections(db, [row]);
   return row;
+}
+
+// host_name / host_email are filled in by the database from the host organization.
+const CONNECTION_COLUMNS = [
+  'host_organization_id',
+  'guest_organization_id',
+  'owner_email',
+  'status',
+  'archived',
+  'archived_at',
+  'active_action_type',
+  'active_action_updated_at',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof ConnectionRow>;
+const ORGANIZATION_COLUMNS = ['id', 'name', 'email'] as const satisfies ReadonlyArray<
+  keyof OrganizationRow
+>;
+
+/** One multi-row INSERT, so a test can store hundreds of rows in one round trip. */
+async function insertRows<Row>(
+  db: DataSource,
+  table: string,
+  columns: ReadonlyArray<keyof Row & string>,
+  rows: readonly Row[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const tuples = rows.map(
+    (_, row) =>
+      `(${columns.map((_column, column) => `$${row * columns.length + column + 1}`).join(', ')})`,
+  );
+  await db.query(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`,
+    rows.flatMap((row) => columns.map((column) => row[column])),
+  );
+}
+
+export async function insertOrganizations(
+  db: DataSource,
+  rows: readonly OrganizationRow[],
+): Promise<void> {
+  await insertRows(db, 'organizations', ORGANIZATION_COLUMNS, rows);
+}
+
+export async function insertConnections(
+  db: DataSource,
+  rows: readonly ConnectionRow[],
+): Promise<void> {
+  await insertRows(db, 'host_connections', CONNECTION_COLUMNS, rows);
 }
 
 export async function truncateAll(db: DataSource): Promise<void> {

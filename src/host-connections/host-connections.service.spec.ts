@@ -1,0 +1,138 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { DataSource, type QueryRunner, QueryResult, type ReplicationMode } from 'typeorm';
+import { OrganizationAccessService } from '../auth/organization-access.service.js';
+import type { OrganizationContext } from '../auth/principal.js';
+import { buildDataSourceOptions, DEFAULT_DATABASE_SETTINGS } from '../config/database.options.js';
+import { ListHostConnectionsQueryDto } from './dto/list-host-connections.query.dto.js';
+import { HostConnection } from './entities/host-connection.entity.js';
+import { HostConnectionsService } from './host-connections.service.js';
+
+// Snapshots of the SQL each query shape sends, so a change to it shows in review.
+// After an intended change: npm test -- src/host-connections/host-connections.service.spec.ts -u
+
+/** A DataSource that never connects: it records each statement and answers no rows. */
+class RecordingDataSource extends DataSource {
+  readonly statements: string[] = [];
+
+  async buildMetadataWithoutConnecting(): Promise<void> {
+    await this.buildMetadatas();
+  }
+
+  override createQueryRunner(mode?: ReplicationMode): QueryRunner {
+    const runner = super.createQueryRunner(mode);
+    const query = (sql: string, parameters?: unknown[], structured?: boolean) => {
+      this.statements.push(`${sql.trim()}\n-- parameters: ${JSON.stringify(parameters ?? [])}`);
+      const noRows = Object.assign(new QueryResult(), { records: [] });
+      return Promise.resolve(structured ? noRows : noRows.records);
+    };
+    // One implementation serves both of QueryRunner.query's overloads.
+    runner.query = query as QueryRunner['query'];
+    return runner;
+  }
+}
+
+const GUEST = '8f14e45f-ceea-467f-a8b5-0c1f6a0e4f2b';
+const HOST = '3c90c3cc-0d44-4b50-8888-8dd25736052a';
+const SELF: OrganizationContext = {
+  requesterId: GUEST,
+  targetId: GUEST,
+  mode: 'self',
+  partyId: null,
+};
+const CROSS: OrganizationContext = {
+  requesterId: HOST,
+  targetId: GUEST,
+  mode: 'cross',
+  partyId: HOST,
+};
+const PAGE = { statuses: 'connected', limit: '10', offset: '20' };
+const ORDER_BY = [
+  'host_name',
+  'host_email',
+  'owner_email',
+  'created_at',
+  'updated_at',
+  'archived_at',
+  'active_action_updated_at',
+];
+
+describe('HostConnectionsService SQL', () => {
+  let dataSource: RecordingDataSource;
+  let service: HostConnectionsService;
+
+  beforeAll(async () => {
+    dataSource = new RecordingDataSource(
+      buildDataSourceOptions({
+        ...DEFAULT_DATABASE_SETTINGS,
+        DATABASE_URL: 'postgres://never-connected.invalid/none',
+      }),
+    );
+    await dataSource.buildMetadataWithoutConnecting();
+    service = new HostConnectionsService(dataSource.getRepository(HostConnection));
+  });
+
+  beforeEach(() => {
+    dataSource.statements.length = 0;
+  });
+
+  // Every statement one list() call sends, in a stable order (page and count may race).
+  async function statementsOf(
+    org: OrganizationContext,
+    raw: Record<string, string | string[]>,
+  ): Promise<string> {
+    await service.list(org, plainToInstance(ListHostConnectionsQueryDto, raw));
+    return [...dataSource.statements].sort().join('\n\n');
+  }
+
+  it.each(ORDER_BY.flatMap((orderBy) => ['asc', 'desc'].map((orderDir) => [orderBy, orderDir])))(
+    'should order by %s %s',
+    async (orderBy, orderDir) => {
+      const sql = await statementsOf(SELF, { ...PAGE, order_by: orderBy, order_dir: orderDir });
+
+      expect(sql).toMatchSnapshot();
+    },
+  );
+
+  it.each<[string, Record<string, string | string[]>]>([
+    ['no optional filter', {}],
+    ['both statuses', { statuses: ['connected', 'disconnected'] }],
+    ['archived', { archived: 'true' }],
+    ['not archived', { archived: 'false' }],
+    ['action types', { active_action_types: 'documents_update_request,analytics_request' }],
+    ['a host_name search', { search_text: '50%_off\\' }],
+    ['a host_email search', { search_field: 'host_email', search_text: 'acme' }],
+    ['an owner_email search', { search_field: 'owner_email', search_text: 'jane' }],
+    [
+      'every filter',
+      {
+        statuses: 'disconnected',
+        archived: '0',
+        active_action_types: 'analytics_request',
+        search_field: 'owner_email',
+        search_text: 'a',
+        order_by: 'archived_at',
+        order_dir: 'desc',
+      },
+    ],
+    ['limit 0', { limit: '0' }],
+  ])('should filter with %s', async (_, filters) => {
+    const sql = await statementsOf(SELF, { ...PAGE, ...filters });
+
+    expect(sql).toMatchSnapshot();
+  });
+
+  it('should restrict a cross-organization list to the requester as host', async () => {
+    const sql = await statementsOf(CROSS, PAGE);
+
+    expect(sql).toMatchSnapshot();
+  });
+
+  it('should look for a connected link in either direction', async () => {
+    const access = new OrganizationAccessService(dataSource.getRepository(HostConnection));
+
+    await access.hasConnectedLink(HOST, GUEST);
+
+    expect(dataSource.statements.join('\n\n')).toMatchSnapshot();
+  });
+});
