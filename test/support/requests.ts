@@ -1,4 +1,5 @@
 import type { Response } from 'supertest';
+import { expectMatchesOpenApi } from './openapi.js';
 import type { TestApp } from './test-app.js';
 import { tokenFor } from './tokens.js';
 
@@ -23,7 +24,8 @@ export async function callerFor(
 
 /**
  * GET /host-connections with `query` sent exactly as written (already percent-encoded),
- * so tests control every byte of the query string.
+ * so tests control every byte of the query string. Every response is also checked against
+ * the served OpenAPI document, so the document and the behaviour cannot drift apart.
  */
 export async function getHostConnections(
   t: TestApp,
@@ -36,5 +38,7 @@ export async function getHostConnections(
   if (caller.requester !== undefined)
     request = request.set('Requester-Organization-ID', caller.requester);
   if (caller.target !== undefined) request = request.set('Target-Organization-ID', caller.target);
-  return request;
+  const response = await request;
+  await expectMatchesOpenApi(response);
+  return response;
 }
