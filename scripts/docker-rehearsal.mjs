@@ -227,9 +227,13 @@ async function runStep(state, command, where) {
     console.log(`RUN ${command} (${((Date.now() - started) / 1000).toFixed(1)} s, ${where})`);
     return;
   }
-  const install = /apt-get install ((?:\S+ ?)+?)(?: &&|$)/.exec(command);
-  if (install !== null) {
-    const packages = install[1].split(' ').filter((word) => word !== '' && !word.startsWith('-'));
+  const install = command.split('&&').find((part) => part.trim().startsWith('apt-get install'));
+  if (install !== undefined) {
+    const packages = install
+      .trim()
+      .split(/\s+/)
+      .slice(2)
+      .filter((word) => !word.startsWith('-'));
     const downloads = join(state.root, '..', `${state.name}-debs`);
     await mkdir(downloads, { recursive: true });
     await run('apt-get', ['download', ...packages], { cwd: downloads });
