@@ -15,11 +15,12 @@ COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
 COPY src ./src
 RUN npm run build
 
-# Production dependencies only. No install script is needed at run time, and skipping them
-# keeps telemetry postinstalls out.
+# Production dependencies only. --omit=optional also drops typescript (an optional peer of
+# @nestjs/swagger, needed only by its compile-time plugin) and pg-cloudflare (Workers only).
+# No install script is needed at run time; skipping them keeps telemetry postinstalls out.
 FROM base AS production-dependencies
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 # tini from Debian as PID 1: it forwards SIGTERM to node and reaps zombies. Node as PID 1
 # would ignore a SIGTERM arriving before the app installs its handlers, during start-up.

@@ -261,14 +261,12 @@ async function inspectImage(runtime) {
     present.length === 0,
     `no build or test tool in node_modules${present.length ? `: ${present.join(', ')}` : ''}`,
   );
-  const { stdout } = await run('du', ['-sh', app, join(app, 'node_modules'), join(app, 'dist')]);
-  console.log(
-    `sizes: ${stdout
-      .trim()
-      .split('\n')
-      .map((line) => line.replace(`${app}/`, '').replace(app, runtime.workdir))
-      .join('; ')}`,
-  );
+  const sizes = [];
+  for (const part of ['.', 'node_modules', 'dist']) {
+    const { stdout } = await run('du', ['-sm', join(app, part)]);
+    sizes.push(`${part === '.' ? runtime.workdir : part} ${stdout.split('\t')[0]} MB`);
+  }
+  console.log(`sizes: ${sizes.join(', ')}`);
 }
 
 async function runImage(work, runtime, { archive }, url) {
@@ -467,7 +465,11 @@ function isJson(line) {
 
 async function until(condition, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition().catch(() => false))) {
+  while (
+    !(await Promise.resolve()
+      .then(condition)
+      .catch(() => false))
+  ) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

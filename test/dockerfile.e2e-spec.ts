@@ -93,7 +93,7 @@ describe('Dockerfile', () => {
 
     expect(fromContext).toEqual(['package.json']);
     expect(instructions(stageNamed(modules.from), 'RUN').map((run) => run.content)).toContainEqual(
-      expect.stringMatching(/^npm ci --omit=dev --ignore-scripts\b/),
+      expect.stringMatching(/^npm ci --omit=dev --omit=optional --ignore-scripts\b/),
     );
     expect(instructions(stageNamed(dist.from), 'RUN').map((run) => run.content)).toContain(
       'npm run build',
