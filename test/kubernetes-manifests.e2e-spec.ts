@@ -299,4 +299,14 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     expect(Object.keys(packageJson.dependencies)).toContain('typeorm');
     expect(database?.valueFrom?.secretKeyRef?.key).toBe('DATABASE_MIGRATION_URL');
   });
+
+  // An index build over a large table takes far longer than a request may.
+  it('should run migrations without the requests statement timeout', async () => {
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL ??= 'postgres://migrate@localhost/host_connections';
+    const { default: migrations } = await import('../ormconfig.js');
+    if (previous === undefined) delete process.env.DATABASE_URL;
+
+    expect(migrations.options.extra).not.toHaveProperty('statement_timeout');
+  });
 });
