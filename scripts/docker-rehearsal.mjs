@@ -287,6 +287,8 @@ async function runImage(work, runtime, { archive }, url) {
     JWT_SECRET: secret,
     PORT: String(port),
     HOST: '127.0.0.1',
+    // Outside a container tini is not PID 1; as a subreaper it still reaps orphans.
+    TINI_SUBREAPER: '1',
   };
   const command = [...runtime.entrypoint, ...runtime.cmd].map((part) => inImage(runtime, part));
   const trace = join(work, 'strace.log');
