@@ -33,15 +33,21 @@ export async function createRootLogger(
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
-  if (destination !== undefined) return pino(options, destination);
-  if (settings.LOG_FORMAT === 'pretty') return pino(options, await prettyStream());
-  return pino(options);
+  if (settings.LOG_FORMAT === 'pretty') return pino(options, await prettyStream(destination));
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
 
-async function prettyStream(): Promise<DestinationStream> {
+async function prettyStream(
+  destination: DestinationStream | undefined,
+): Promise<DestinationStream> {
   try {
     const { default: pretty } = await import('pino-pretty');
-    return pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+    return pretty({
+      destination: destination ?? 1,
+      sync: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+    });
   } catch {
     throw new Error(
       'LOG_FORMAT=pretty needs the pino-pretty devDependency (npm ci without --omit=dev)',
