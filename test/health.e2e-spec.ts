@@ -36,6 +36,14 @@ describe('health probes', () => {
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
+  it('should keep the probes and /metrics out of the OpenAPI document', async () => {
+    const response = await t.http.get('/docs-json');
+    const paths = Object.keys((response.body as { paths: Record<string, unknown> }).paths);
+
+    expect(paths).toContain('/host-connections');
+    expect(paths.filter((path) => path.startsWith('/health') || path === '/metrics')).toEqual([]);
+  });
+
   it('should not be ready while a migration is pending', async () => {
     const ready = await startTestApp();
     const [applied] = await ready.db.query<Array<{ id: number; name: string; timestamp: string }>>(
