@@ -18,9 +18,16 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (.ci/, scripts/): no type information, Node's globals.
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['process', 'console', 'fetch', 'URL', 'TextEncoder', 'setTimeout', 'Buffer'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
   },
   prettier,
 );

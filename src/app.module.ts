@@ -6,7 +6,10 @@ import { ApiExceptionFilter } from './common/errors/api-exception.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/config.module.js';
 import { buildDataSourceOptions } from './config/database.options.js';
+import { HealthModule } from './health/health.module.js';
 import { HostConnectionsModule } from './host-connections/host-connections.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 @Module({})
 export class AppModule {
@@ -23,6 +26,9 @@ export class AppModule {
         }),
         AuthModule,
         HostConnectionsModule,
+        HealthModule,
+        LifecycleModule,
+        MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

@@ -1,34 +1,33 @@
-import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { setupSwagger } from './common/openapi/swagger.setup.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
-import type { LogLevel } from './config/env.schema.js';
-
-const NEST_LOG_LEVELS: Record<LogLevel, NestLogLevel[]> = {
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  warn: ['fatal', 'error', 'warn'],
-  error: ['fatal', 'error'],
-  fatal: ['fatal'],
-  silent: [],
-};
+import { PinoLoggerService } from './logging/pino-logger.service.js';
+import { requestLogging } from './logging/request-logging.middleware.js';
+import { createRootLogger } from './logging/root-logger.js';
+import { HttpMetrics } from './metrics/http-metrics.js';
+import { recordHttpMetrics } from './metrics/http-metrics.middleware.js';
+import { applySecurity } from './security/security.setup.js';
 
 export interface CreateAppOptions {
-  logger?: LoggerService | false;
+  /** Where log lines go instead of stdout (tests read them back). */
+  logDestination?: DestinationStream;
 }
 
 export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
+  const logger = await createRootLogger(config, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     abortOnError: false,
-    logger: options.logger ?? NEST_LOG_LEVELS[config.LOG_LEVEL],
+    logger: new PinoLoggerService(logger),
   });
+  // First, so every later middleware, guard and log line already has the request id.
+  app.use(requestLogging(logger));
   configureApp(app, config);
   return app;
 }
@@ -36,12 +35,13 @@ export async function createApp(
 /** Everything main.ts and the end-to-end tests must share. */
 export function configureApp(
   app: NestExpressApplication,
-  config: Pick<AppConfig, 'SWAGGER_ENABLED'>,
+  config: Pick<AppConfig, 'SWAGGER_ENABLED' | 'CORS_ORIGINS'>,
 ): void {
   app.disable('x-powered-by');
   // Responses are never cached (Cache-Control: no-store), so an ETag is wasted hashing.
   app.set('etag', false);
+  app.use(recordHttpMetrics(app.get(HttpMetrics)));
+  applySecurity(app, config.CORS_ORIGINS);
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   if (config.SWAGGER_ENABLED) setupSwagger(app);
 }

@@ -11,16 +11,23 @@ export class OrganizationAccessService {
 
   /** Whether a `connected` connection links the two organizations, in either direction. */
   async hasConnectedLink(a: string, b: string): Promise<boolean> {
-    const row = await this.connections
-      .createQueryBuilder('c')
-      .select('1', 'linked')
-      .where(
-        '((c.guest_organization_id = :a AND c.host_organization_id = :b) OR (c.guest_organization_id = :b AND c.host_organization_id = :a))',
-        { a, b },
-      )
-      .andWhere("c.status = 'connected'")
-      .limit(1)
-      .getRawOne<{ linked: number }>();
-    return row !== undefined;
+    // On the primary, never a read replica: a connection revoked a moment ago must stop
+    // granting access at once, not after the replica catches up.
+    const primary = this.connections.manager.dataSource.createQueryRunner('master');
+    try {
+      const row = await this.connections
+        .createQueryBuilder('c', primary)
+        .select('1', 'linked')
+        .where(
+          '((c.guest_organization_id = :a AND c.host_organization_id = :b) OR (c.guest_organization_id = :b AND c.host_organization_id = :a))',
+          { a, b },
+        )
+        .andWhere("c.status = 'connected'")
+        .limit(1)
+        .getRawOne<{ linked: number }>();
+      return row !== undefined;
+    } finally {
+      await primary.release();
+    }
   }
 }

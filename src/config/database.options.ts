@@ -5,7 +5,7 @@ import { MIGRATIONS } from '../database/migrations/index.js';
 
 export interface DatabaseSettings {
   DATABASE_URL?: string;
-  DATABASE_REPLICA_URLS?: string;
+  DATABASE_REPLICA_URLS?: readonly string[];
   DATABASE_POOL_SIZE: number;
   DATABASE_STATEMENT_TIMEOUT_MS: number;
   DATABASE_CONNECT_TIMEOUT_MS: number;
@@ -21,9 +21,20 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
   if (!settings.DATABASE_URL) {
     throw new Error('DATABASE_URL is required to connect to PostgreSQL');
   }
+  const replicas = settings.DATABASE_REPLICA_URLS ?? [];
   return {
     type: 'postgres',
-    url: settings.DATABASE_URL,
+    // With replicas, TypeORM sends QueryBuilder and find reads to a random replica and
+    // everything else (raw dataSource.query, transactions, migrations, writes) to the
+    // primary; each replica gets a pool of its own, of the same size.
+    ...(replicas.length === 0
+      ? { url: settings.DATABASE_URL }
+      : {
+          replication: {
+            master: { url: settings.DATABASE_URL },
+            slaves: replicas.map((url) => ({ url })),
+          },
+        }),
     entities: [Organization, HostConnection],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

@@ -1,6 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { createPublicKey } from 'node:crypto';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -18,6 +20,8 @@ import {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 // Environment values are strings; only plain ASCII digits become numbers, so "1e3",
 // "0x10" or "" fail validation instead of turning into surprising values.
@@ -43,7 +47,20 @@ const ToBoolean = () =>
 const EmptyAsUnset = () =>
   Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value));
 
+// A comma-separated list; blanks around commas and empty entries are ignored.
+const ToList = (normalize: (item: string) => string = (item) => item) =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => normalize(item.trim()))
+          .filter((item) => item !== '')
+      : value,
+  );
+
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
+// Browsers send the Origin header as scheme://host[:port], lower-case, without a path.
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/;
 
 export class EnvironmentVariables {
   @ToInt()
@@ -61,10 +78,15 @@ export class EnvironmentVariables {
   @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @EmptyAsUnset()
-  @IsOptional()
-  @IsString()
-  DATABASE_REPLICA_URLS?: string;
+  // Read replicas for the list queries; the primary (DATABASE_URL) keeps everything else.
+  @ToList()
+  @IsArray()
+  @ArrayMaxSize(16)
+  @Matches(POSTGRES_URL, {
+    each: true,
+    message: 'DATABASE_REPLICA_URLS must be a comma-separated list of postgres:// URLs',
+  })
+  DATABASE_REPLICA_URLS: string[] = [];
 
   @ToInt()
   @IsInt()
@@ -92,6 +114,28 @@ export class EnvironmentVariables {
   @ToBoolean()
   @IsBoolean({ message: 'SWAGGER_ENABLED must be true or false' })
   SWAGGER_ENABLED: boolean = true;
+
+  // pretty needs the pino-pretty devDependency: the demo uses it, the image does not have it.
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT: LogFormat = 'json';
+
+  // How long in-flight requests may take to finish after SIGTERM before their sockets are
+  // closed; the Deployment's terminationGracePeriodSeconds leaves room for it.
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_GRACE_PERIOD_MS: number = 10_000;
+
+  // Browser origins allowed to call the API; none by default (CORS closed).
+  @ToList((origin) => origin.toLowerCase())
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(ORIGIN, {
+    each: true,
+    message: 'CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com',
+  })
+  CORS_ORIGINS: string[] = [];
 
   @EmptyAsUnset()
   @IsOptional()

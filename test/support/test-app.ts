@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.setup.js';
+import { createApp, type CreateAppOptions } from '../../src/app.setup.js';
 import { type EnvironmentVariables, validateEnvironment } from '../../src/config/env.schema.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_JWT_SECRET } from './tokens.js';
@@ -17,9 +17,13 @@ export interface TestApp {
 
 /**
  * The real application, configured by the same createApp() as main.ts, on a database of
- * this test file's own. `env` replaces configuration variables (JWT key source, ...).
+ * this test file's own. `env` replaces configuration variables (JWT key source, ...);
+ * logs are silent unless `env` sets LOG_LEVEL (then `options.logDestination` collects them).
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string | undefined> = {},
+  options: CreateAppOptions = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: EnvironmentVariables = validateEnvironment({
     DATABASE_URL: database.url,
@@ -27,7 +31,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, options);
   await app.init();
   const db = app.get(DataSource);
   return {

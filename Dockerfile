@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+
+# Node.js 24 LTS ("Krypton", supported until April 2028) on Debian 12 bookworm, the Debian
+# release the test suite runs on. Pinned to an exact release; pin the digest as well when
+# publishing (docs/kubernetes.md shows how).
+FROM node:24.20.0-bookworm-slim AS base
+WORKDIR /app
+
+# Build with every dependency. NODE_ENV stays unset here: production would make npm skip
+# the devDependencies the TypeScript build needs.
+FROM base AS build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
+COPY src ./src
+RUN npm run build
+
+# Production dependencies only. --omit=optional also drops typescript (an optional peer of
+# @nestjs/swagger, needed only by its compile-time plugin) and pg-cloudflare (Workers only).
+# No install script is needed at run time; skipping them keeps telemetry postinstalls out.
+FROM base AS production-dependencies
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
+
+# tini from Debian as PID 1: it forwards SIGTERM to node and reaps zombies. Node as PID 1
+# would ignore a SIGTERM arriving before the app installs its handlers, during start-up.
+FROM base AS init
+RUN apt-get update \
+ && apt-get install --yes --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+
+FROM base AS runtime
+ENV NODE_ENV=production
+# The container runs node alone: the package managers are build tools.
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
+  /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+  /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
+COPY --from=init /usr/bin/tini /usr/bin/tini
+COPY --from=production-dependencies /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+# The image's "node" user, by number: with runAsNonRoot the kubelet can only verify a
+# numeric user. The application files stay owned by root, so the process cannot change them.
+USER 1000:1000
+EXPOSE 3000
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/src/main.js"]
