@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -15,11 +16,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Receives everything the application logs (by default it logs nothing). */
+  logger?: LoggerService;
+}
+
 /**
  * The real application, configured by the same createApp() as main.ts, on a database of
  * this test file's own. `env` replaces configuration variables (JWT key source, ...).
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string | undefined> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: EnvironmentVariables = validateEnvironment({
     DATABASE_URL: database.url,
@@ -27,7 +36,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, { logger: options.logger ?? false });
   await app.init();
   const db = app.get(DataSource);
   return {
