@@ -218,3 +218,55 @@ describe('pool exhaustion', () => {
     expect(after.status).toBe(200);
   });
 });
+
+describe('frozen database', () => {
+  const STATEMENT_TIMEOUT_MS = 500;
+  const CONNECT_TIMEOUT_MS = 1000;
+  let database: DedicatedPostgres;
+  let app: NestExpressApplication;
+  let guest: OrganizationRow;
+
+  beforeAll(async () => {
+    database = await startDedicatedPostgres();
+    const config = validateEnvironment({
+      DATABASE_URL: database.url,
+      DATABASE_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
+      DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+      JWT_SECRET: TEST_JWT_SECRET,
+    });
+    app = await createApp(config, { logger: false });
+    await app.init();
+    guest = await anOrganization(app.get(DataSource));
+  }, 60_000);
+
+  afterAll(async () => {
+    await database?.thaw();
+    await app?.close();
+    await database?.destroy();
+  });
+
+  // A hung server or a network partition: connections stay open, nothing ever answers, so
+  // the server-side statement_timeout cannot help. The client-side read timeout
+  // (statement + connect timeout) turns that into a 503; without it requests hang forever.
+  it('should answer 503 instead of hanging while the server answers nothing', async () => {
+    const { headers } = await listAs(guest);
+    const get = () =>
+      request(app.getHttpServer())
+        .get(LIST)
+        .set(Object.fromEntries(headers ?? []))
+        .timeout({ deadline: STATEMENT_TIMEOUT_MS + CONNECT_TIMEOUT_MS + 1500 });
+    const before = await get();
+
+    await database.freeze();
+    const whileFrozen = [await get(), await get()];
+    await database.thaw();
+    const after = await get();
+
+    expect(before.status).toBe(200);
+    for (const response of whileFrozen) {
+      expect(response.status).toBe(503);
+      expect(response.body).toEqual(UNAVAILABLE);
+    }
+    expect(after.status).toBe(200);
+  }, 60_000);
+});

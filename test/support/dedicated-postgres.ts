@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,9 @@ export interface DedicatedPostgres {
   url: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes every process of the cluster (SIGSTOP): a hung server or a lost network. */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   /** Stops the cluster and deletes its files. */
   destroy(): Promise<void>;
 }
@@ -39,12 +42,26 @@ export async function startDedicatedPostgres(): Promise<DedicatedPostgres> {
     start: async () => {
       server ??= await launch();
     },
+    freeze: () => signalCluster(directory, 'SIGSTOP'),
+    thaw: () => signalCluster(directory, 'SIGCONT'),
     destroy: async () => {
       await server?.stop();
       server = undefined;
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+// The postmaster and its children (one backend per connection, background workers).
+async function signalCluster(directory: string, signal: NodeJS.Signals): Promise<void> {
+  const postmaster = Number(
+    (await readFile(join(directory, 'postmaster.pid'), 'utf8')).split('\n')[0],
+  );
+  const children = (await readFile(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8'))
+    .split(' ')
+    .filter(Boolean)
+    .map(Number);
+  for (const pid of [postmaster, ...children]) process.kill(pid, signal);
 }
 
 async function migrate(url: string): Promise<void> {
