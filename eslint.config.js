@@ -17,15 +17,25 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
   {
-    // Plain Node scripts (.ci/, scripts/): no type information, Node's globals.
+    // Plain Node scripts (CI helpers, the soak probe) outside the TypeScript project.
     files: ['**/*.js', '**/*.mjs'],
-    extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       globals: Object.fromEntries(
-        ['process', 'console', 'fetch', 'URL', 'TextEncoder', 'setTimeout', 'Buffer'].map(
-          (name) => [name, 'readonly'],
-        ),
+        [
+          'process',
+          'console',
+          'Buffer',
+          'URL',
+          'performance',
+          'setInterval',
+          'clearInterval',
+          'globalThis',
+          'fetch',
+          'TextEncoder',
+          'setTimeout',
+        ].map((name) => [name, 'readonly']),
       ),
     },
   },

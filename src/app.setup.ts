@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
+import { applyRequestLimits } from './common/limits/request-limits.js';
 import { setupSwagger } from './common/openapi/swagger.setup.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
@@ -24,6 +25,8 @@ export async function createApp(
   const logger = await createRootLogger(config, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     abortOnError: false,
+    // The API takes no request bodies: nothing parses them, so nothing can fail parsing one.
+    bodyParser: false,
     logger: new PinoLoggerService(logger),
   });
   // First, so every later middleware, guard and log line already has the request id.
@@ -33,15 +36,13 @@ export async function createApp(
 }
 
 /** Everything main.ts and the end-to-end tests must share. */
-export function configureApp(
-  app: NestExpressApplication,
-  config: Pick<AppConfig, 'SWAGGER_ENABLED' | 'CORS_ORIGINS'>,
-): void {
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
   // Responses are never cached (Cache-Control: no-store), so an ETag is wasted hashing.
   app.set('etag', false);
   app.use(recordHttpMetrics(app.get(HttpMetrics)));
   applySecurity(app, config.CORS_ORIGINS);
+  applyRequestLimits(app, config);
   app.useGlobalPipes(createValidationPipe());
   if (config.SWAGGER_ENABLED) setupSwagger(app);
 }

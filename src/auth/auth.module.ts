@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LimitsModule } from '../common/limits/limits.module.js';
 import { HostConnection } from '../host-connections/entities/host-connection.entity.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { OrganizationAccessService } from './organization-access.service.js';
@@ -7,8 +8,14 @@ import { OrganizationGuard } from './organization.guard.js';
 import { TokenVerifier } from './token-verifier.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([HostConnection])],
+  imports: [TypeOrmModule.forFeature([HostConnection]), LimitsModule],
   providers: [TokenVerifier, OrganizationAccessService, JwtAuthGuard, OrganizationGuard],
-  exports: [TokenVerifier, OrganizationAccessService, JwtAuthGuard, OrganizationGuard],
+  exports: [
+    TokenVerifier,
+    OrganizationAccessService,
+    JwtAuthGuard,
+    OrganizationGuard,
+    LimitsModule,
+  ],
 })
 export class AuthModule {}

@@ -1,5 +1,6 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
+import { RateLimitGuard } from '../common/limits/rate-limit.guard.js';
 import { ACCESS_RULE, type AccessRule } from './access-rule.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { OrganizationGuard } from './organization.guard.js';
@@ -11,7 +12,8 @@ import { OrganizationGuard } from './organization.guard.js';
 export function OrganizationScoped(rule: AccessRule): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ACCESS_RULE, rule),
-    UseGuards(JwtAuthGuard, OrganizationGuard),
+    // The rate limit counts only authenticated requests, and comes before any database work.
+    UseGuards(JwtAuthGuard, RateLimitGuard, OrganizationGuard),
     ApiBearerAuth(),
     ApiHeader({
       name: 'Requester-Organization-ID',

@@ -50,6 +50,10 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
       // Sent as a startup parameter; behind PgBouncer set it to 0 here and on the role.
       ...(settings.DATABASE_STATEMENT_TIMEOUT_MS > 0 && {
         statement_timeout: settings.DATABASE_STATEMENT_TIMEOUT_MS,
+        // The server cancels a slow statement itself; a server that is hung or cut off by
+        // the network never answers at all, so the client gives up a little later.
+        query_timeout:
+          settings.DATABASE_STATEMENT_TIMEOUT_MS + settings.DATABASE_CONNECT_TIMEOUT_MS,
       }),
     },
   };

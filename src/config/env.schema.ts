@@ -106,6 +106,43 @@ export class EnvironmentVariables {
   @Max(600_000)
   DATABASE_CONNECT_TIMEOUT_MS: number = 2000;
 
+  // Request line plus headers; Node's default. Bounds what one connection can make the
+  // parser hold, with room for an 8 KB token.
+  @ToInt()
+  @IsInt()
+  @Min(1024)
+  @Max(1_048_576)
+  MAX_HEADER_BYTES: number = 16_384;
+
+  // A valid request to this API fits in about 3.5 KB, even with a 255-character search
+  // text of 4-byte characters percent-encoded.
+  @ToInt()
+  @IsInt()
+  @Min(256)
+  @Max(1_048_576)
+  MAX_URL_LENGTH: number = 8192;
+
+  // 0 disables the cap.
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  MAX_IN_FLIGHT_REQUESTS: number = 256;
+
+  // Requests per organization per RATE_LIMIT_WINDOW_SECONDS in each pod; 0 (the default)
+  // disables the rate limit.
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_REQUESTS: number = 0;
+
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW_SECONDS: number = 60;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 

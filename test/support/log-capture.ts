@@ -14,6 +14,13 @@ export class LogCapture implements DestinationStream {
     return this.lines.map((line) => JSON.parse(line) as LogRecord);
   }
 
+  /** Records at pino level `level` (40 warn, 50 error, 60 fatal) or above. */
+  recordsAtLeast(level: number): LogRecord[] {
+    return this.records().filter(
+      (record) => typeof record.level === 'number' && record.level >= level,
+    );
+  }
+
   clear(): void {
     this.lines.length = 0;
   }

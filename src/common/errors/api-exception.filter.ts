@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../../database/database-errors.js';
 import {
   ApiError,
@@ -51,7 +52,10 @@ function fromHttpException(exception: HttpException): ApiError {
   if (status >= 500)
     return status === 503 ? new ServiceUnavailableError() : new InternalServerError();
   const code = (HttpStatus[status] ?? 'error').toLowerCase();
-  return new ApiError(status, [{ loc: [], msg: exception.message, type: code, code }]);
+  // Framework messages echo the request ("Cannot GET /path?query", which may carry a token)
+  // or parser internals: the status text says enough.
+  const msg = STATUS_CODES[status] ?? 'Error';
+  return new ApiError(status, [{ loc: [], msg, type: code, code }]);
 }
 
 function describe(exception: unknown): string {
