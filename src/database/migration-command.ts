@@ -1,4 +1,4 @@
-import { type DataSource, MigrationExecutor } from 'typeorm';
+import { type DataSource, type Migration, MigrationExecutor } from 'typeorm';
 import { type CommandOutput, runCommand, UsageError } from '../common/cli/run-cli.js';
 import { createCliDataSource } from './cli-data-source.js';
 
@@ -24,9 +24,16 @@ async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<
   }
 }
 
+/**
+ * Applies every pending migration in one transaction (a failure leaves the schema as it
+ * was), while holding the lock that keeps a second run from applying them too.
+ */
+export function migrateWithLock(dataSource: DataSource): Promise<Migration[]> {
+  return withMigrationLock(dataSource, () => dataSource.runMigrations({ transaction: 'all' }));
+}
+
 async function migrate(dataSource: DataSource, output: CommandOutput): Promise<void> {
-  // One transaction for all pending migrations: a failure leaves the schema as it was.
-  const applied = await dataSource.runMigrations({ transaction: 'all' });
+  const applied = await migrateWithLock(dataSource);
   if (applied.length === 0) output.out('The database schema is up to date.');
   for (const migration of applied) output.out(`Applied ${migration.name}`);
 }
@@ -57,9 +64,8 @@ export function runMigrationCommand(
     const dataSource = createCliDataSource(env);
     await dataSource.initialize();
     try {
-      await withMigrationLock(dataSource, () =>
-        action === 'migrate' ? migrate(dataSource, output) : revert(dataSource, output),
-      );
+      if (action === 'migrate') await migrate(dataSource, output);
+      else await withMigrationLock(dataSource, () => revert(dataSource, output));
       return 0;
     } finally {
       await dataSource.destroy();
