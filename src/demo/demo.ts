@@ -76,6 +76,8 @@ export async function startDemo(
     const keyConfigured = Boolean(env.JWT_SECRET || env.JWT_PUBLIC_KEY || env.JWKS_URL);
     const config = validateEnvironment({
       ...env,
+      // A demo with a generated secret answers this machine only, unless told otherwise.
+      HOST: env.HOST || '127.0.0.1',
       DATABASE_URL: database.url,
       ...(!keyConfigured && { JWT_SECRET: await readOrCreateDevSecret(dataDirectory) }),
     });

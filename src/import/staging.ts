@@ -59,8 +59,10 @@ export class Staging {
     return new Staging(runner, batchSize);
   }
 
+  // A validated record belongs to staging alone: its position is added in place, since a
+  // copy per record costs over a second per million.
   addOrganization(index: number, record: OrganizationRecord): void {
-    this.batches.organizations.push({ ...record, file_index: index });
+    this.batches.organizations.push(Object.assign(record, { file_index: index }));
   }
 
   addRefusedOrganization(id: string): void {
@@ -68,7 +70,7 @@ export class Staging {
   }
 
   addConnection(index: number, record: ConnectionRecord): void {
-    this.batches.connections.push({ ...record, file_index: index });
+    this.batches.connections.push(Object.assign(record, { file_index: index }));
   }
 
   /** Starts writing every batch that is full; waits only for the previous write. */
