@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CONNECTED_HOST, DEMO_GUEST } from '../src/demo/demo-dataset.js';
@@ -80,6 +80,8 @@ describe('demo mode (npm start without DATABASE_URL)', () => {
   beforeAll(async () => {
     await ensureBuilt();
     dataDirectory = await mkdtemp(join(tmpdir(), 'host-connections-demo-'));
+    // mkdtemp makes it private; as root the cluster would then be placed outside it.
+    await chmod(dataDirectory, 0o755);
     postgresPort = await unusedPort();
     env = {
       ...withoutDatabaseOrKeys(process.env),
@@ -133,6 +135,7 @@ describe('demo mode (npm start without DATABASE_URL)', () => {
       demo.child.kill('SIGTERM');
 
       expect(await demo.exited).toEqual({ code: 0, signal: null });
+      expect((await lstat(join(dataDirectory, 'postgres'))).isDirectory()).toBe(true);
       expect(existsSync(join(dataDirectory, 'postgres', 'postmaster.pid'))).toBe(false);
       expect(await refusesConnections(postgresPort)).toBe(true);
     },
