@@ -314,6 +314,16 @@ describe('data import (npm run db:import)', () => {
         ],
       ],
       [
+        'a guest that does not exist',
+        withConnection({ guest_organization_id: '66666666-6666-4666-8666-666666666666' }),
+        [
+          [
+            'connections[1]',
+            'guest_organization_id 66666666-6666-4666-8666-666666666666 is not an organization of this file or of the database',
+          ],
+        ],
+      ],
+      [
         'a duplicate pair',
         document({
           connections: [...connections(), { ...connections()[0], status: 'disconnected' }],
