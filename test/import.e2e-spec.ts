@@ -82,14 +82,15 @@ describe('data import (npm run db:import)', () => {
   const load = (text: string, options: ImportOptions = {}): Promise<ImportResult> =>
     importDocument(db, textSource(text), options);
 
-  // Every column as text, timestamps with microseconds in UTC, plus xmin: a row that was
-  // rewritten has a new xmin even when its values are the same.
+  // Every column as text, timestamps with microseconds in UTC, plus xmin and xmax: a row
+  // that was rewritten has a new xmin, and one that was locked a new xmax, even when its
+  // values are the same.
   const snapshot = async (): Promise<Array<Record<string, unknown>>> => [
     ...(await db.query<Array<Record<string, unknown>>>(
-      'SELECT xmin::text, id, name, email FROM organizations ORDER BY id',
+      'SELECT xmin::text, xmax::text, id, name, email FROM organizations ORDER BY id',
     )),
     ...(await db.query<Array<Record<string, unknown>>>(
-      `SELECT xmin::text, guest_organization_id, host_organization_id, host_name, host_email,
+      `SELECT xmin::text, xmax::text, guest_organization_id, host_organization_id, host_name, host_email,
               owner_email, status, archived, active_action_type,
               to_char(archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS archived_at,
               to_char(active_action_updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')
@@ -100,8 +101,10 @@ describe('data import (npm run db:import)', () => {
     )),
   ];
 
-  const withoutXmin = (rows: Array<Record<string, unknown>>) =>
-    rows.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => key !== 'xmin')));
+  const withoutSystemColumns = (rows: Array<Record<string, unknown>>) =>
+    rows.map((row) =>
+      Object.fromEntries(Object.entries(row).filter(([key]) => key !== 'xmin' && key !== 'xmax')),
+    );
 
   describe('a valid file', () => {
     it('should insert every record with microsecond timestamps and the host copied', async () => {
@@ -113,7 +116,7 @@ describe('data import (npm run db:import)', () => {
         connections: { inserted: 2, updated: 0, unchanged: 0 },
         bulkLoaded: false,
       });
-      expect(withoutXmin((await snapshot()).slice(3))).toEqual([
+      expect(withoutSystemColumns((await snapshot()).slice(3))).toEqual([
         {
           guest_organization_id: GUEST,
           host_organization_id: ACME,
@@ -242,13 +245,13 @@ describe('data import (npm run db:import)', () => {
         );
       const before = await schema();
       await load(document());
-      const rowByRow = withoutXmin(await snapshot());
+      const rowByRow = withoutSystemColumns(await snapshot());
       await db.query('TRUNCATE host_connections, organizations');
 
       const result = await load(document(), { bulkLoadThreshold: 1 });
 
       expect(result).toMatchObject({ ok: true, bulkLoaded: true });
-      expect(withoutXmin(await snapshot())).toEqual(rowByRow);
+      expect(withoutSystemColumns(await snapshot())).toEqual(rowByRow);
       expect(await schema()).toEqual(before);
       await db.query(`UPDATE organizations SET name = 'Bolt AG' WHERE id = $1`, [BOLT]);
       expect(

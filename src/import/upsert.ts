@@ -7,14 +7,18 @@ export interface WriteCounts {
   unchanged: number;
 }
 
-// A row is rewritten only when a value differs, so a re-import changes nothing, fires no
-// trigger and leaves no dead tuples. xmax = 0 tells a fresh insert from an update.
+// A row is written only when a value differs, so a re-import changes nothing and fires no
+// trigger. Unchanged rows are left out before the INSERT: ON CONFLICT ... DO UPDATE ...
+// WHERE would still lock (and so rewrite the page of) every row it skips. xmax = 0 tells a
+// fresh insert from an update.
 const UPSERT_ORGANIZATIONS = `
   WITH written AS (
     INSERT INTO organizations AS o (id, name, email)
-    SELECT id, name, email FROM import_organizations ORDER BY id
+    SELECT i.id, i.name, i.email FROM import_organizations i
+     WHERE NOT EXISTS (SELECT FROM organizations s
+                        WHERE s.id = i.id AND (s.name, s.email) = (i.name, i.email))
+     ORDER BY i.id
     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email
-      WHERE (o.name, o.email) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.email)
     RETURNING (o.xmax = 0) AS inserted)
   SELECT count(*) FILTER (WHERE inserted)::integer AS inserted,
          count(*) FILTER (WHERE NOT inserted)::integer AS updated
@@ -36,6 +40,15 @@ function upsertConnectionsStatement(copyHostColumns: boolean): string {
            i.active_action_updated_at, i.created_at, i.updated_at
       FROM import_connections i
       ${copyHostColumns ? 'JOIN organizations host ON host.id = i.host_organization_id' : ''}
+     WHERE NOT EXISTS (
+       SELECT FROM host_connections s
+        WHERE s.guest_organization_id = i.guest_organization_id
+          AND s.host_organization_id = i.host_organization_id
+          AND (s.owner_email, s.status, s.archived, s.archived_at, s.active_action_type,
+               s.active_action_updated_at, s.created_at, s.updated_at)
+              IS NOT DISTINCT FROM
+              (i.owner_email, i.status, i.archived, i.archived_at, i.active_action_type,
+               i.active_action_updated_at, i.created_at, i.updated_at))
      ORDER BY i.guest_organization_id, i.host_organization_id
     ON CONFLICT (guest_organization_id, host_organization_id) DO UPDATE SET
       owner_email = EXCLUDED.owner_email, status = EXCLUDED.status,
@@ -43,12 +56,6 @@ function upsertConnectionsStatement(copyHostColumns: boolean): string {
       active_action_type = EXCLUDED.active_action_type,
       active_action_updated_at = EXCLUDED.active_action_updated_at,
       created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
-      WHERE (c.owner_email, c.status, c.archived, c.archived_at, c.active_action_type,
-             c.active_action_updated_at, c.created_at, c.updated_at)
-        IS DISTINCT FROM
-            (EXCLUDED.owner_email, EXCLUDED.status, EXCLUDED.archived, EXCLUDED.archived_at,
-             EXCLUDED.active_action_type, EXCLUDED.active_action_updated_at,
-             EXCLUDED.created_at, EXCLUDED.updated_at)
     RETURNING (c.xmax = 0) AS inserted)
   SELECT count(*) FILTER (WHERE inserted)::integer AS inserted,
          count(*) FILTER (WHERE NOT inserted)::integer AS updated
