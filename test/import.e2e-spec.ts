@@ -13,6 +13,7 @@ import { runImportCommand } from '../src/import/import-command.js';
 import { importDocument, type ImportOptions, type ImportResult } from '../src/import/importer.js';
 import { textSource } from '../src/import/json-tokens.js';
 import { builtFile, ensureBuilt } from './support/build.js';
+import { runRecorded } from './support/commands.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const ACME = '11111111-1111-4111-8111-111111111111';
@@ -459,14 +460,8 @@ describe('data import (npm run db:import)', () => {
       return path;
     };
 
-    const run = async (args: string[], env: NodeJS.ProcessEnv = { DATABASE_URL: database.url }) => {
-      const lines = { out: [] as string[], err: [] as string[] };
-      const code = await runImportCommand(args, env, {
-        out: (line) => lines.out.push(line),
-        err: (line) => lines.err.push(line),
-      });
-      return { code, ...lines };
-    };
+    const run = (args: string[], env: NodeJS.ProcessEnv = { DATABASE_URL: database.url }) =>
+      runRecorded(runImportCommand, args, env);
 
     it('should print a summary and exit 0', async () => {
       const path = await fileWith('valid.json', document());

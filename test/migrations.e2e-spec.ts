@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { runMigrationCommand } from '../src/database/migration-command.js';
 import { builtFile, ensureBuilt } from './support/build.js';
+import { runRecorded } from './support/commands.js';
 import { databaseUrl, dropDatabase, onServer, TEST_ENV } from './support/test-database.js';
 
 describe('migrations (npm run db:migrate / db:revert)', () => {
@@ -10,15 +11,7 @@ describe('migrations (npm run db:migrate / db:revert)', () => {
   const name = `hc_migrations_${randomBytes(4).toString('hex')}`;
   const url = databaseUrl(serverUrl, name);
 
-  const run = async (...args: string[]) => {
-    const lines = { out: [] as string[], err: [] as string[] };
-    const code = await runMigrationCommand(
-      args,
-      { DATABASE_URL: url },
-      { out: (line) => lines.out.push(line), err: (line) => lines.err.push(line) },
-    );
-    return { code, ...lines };
-  };
+  const run = (...args: string[]) => runRecorded(runMigrationCommand, args, { DATABASE_URL: url });
 
   const schema = () =>
     onServer(url, async (client) => {
@@ -96,15 +89,9 @@ describe('migrations (npm run db:migrate / db:revert)', () => {
     ],
     [['migrate'], {}, 'DATABASE_URL is required'],
   ])('should refuse %j with %j in one line and exit 1', async (args, env, message) => {
-    const lines: string[] = [];
+    const result = await runRecorded(runMigrationCommand, args, env);
 
-    const code = await runMigrationCommand(args, env, {
-      out: (line) => lines.push(line),
-      err: (line) => lines.push(line),
-    });
-
-    expect(code).toBe(1);
-    expect(lines).toEqual([expect.stringContaining(message)]);
+    expect(result).toEqual({ code: 1, out: [], err: [expect.stringContaining(message)] });
   });
 
   it('should run as its own process and exit 0', async () => {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader } from 'jose';
+import { runRecorded } from '../../test/support/commands.js';
 import { validateEnvironment } from '../config/env.schema.js';
 import { readOrCreateDevSecret } from './dev-tokens.js';
 import { runTokenCommand } from './token-command.js';
@@ -10,15 +11,7 @@ import { TokenVerifier } from './token-verifier.js';
 const ORG = '3f1c2b7a-9d4e-4c1a-8b2f-6e5d4c3b2a19';
 const SECRET = 'a-secret-of-at-least-thirty-two-characters!';
 
-async function run(args: string[], env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runTokenCommand(args, env, {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-  });
-  return { code, out, err };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv) => runRecorded(runTokenCommand, args, env);
 
 function verifierFor(env: Record<string, string>): TokenVerifier {
   return new TokenVerifier(validateEnvironment({ DATABASE_URL: 'postgres://x@h/d', ...env }));
