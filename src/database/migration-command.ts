@@ -1,0 +1,74 @@
+import { type DataSource, type Migration, MigrationExecutor } from 'typeorm';
+import { type CommandOutput, runCommand, UsageError } from '../common/cli/run-cli.js';
+import { createCliDataSource } from './cli-data-source.js';
+
+const USAGE =
+  'Usage: node dist/src/database/cli.js migrate|revert   (DATABASE_URL names the database)';
+
+// TypeORM takes no lock of its own: two deployments migrating at once would both apply
+// the same migration. Any fixed number works; it only has to be the same everywhere.
+const MIGRATION_LOCK = 7_413_003;
+
+async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * Applies every pending migration in one transaction (a failure leaves the schema as it
+ * was), while holding the lock that keeps a second run from applying them too.
+ */
+export function migrateWithLock(dataSource: DataSource): Promise<Migration[]> {
+  return withMigrationLock(dataSource, () => dataSource.runMigrations({ transaction: 'all' }));
+}
+
+async function migrate(dataSource: DataSource, output: CommandOutput): Promise<void> {
+  const applied = await migrateWithLock(dataSource);
+  if (applied.length === 0) output.out('The database schema is up to date.');
+  for (const migration of applied) output.out(`Applied ${migration.name}`);
+}
+
+async function revert(dataSource: DataSource, output: CommandOutput): Promise<void> {
+  // undoLastMigration reverts the executed migration with the latest timestamp.
+  const executed = await new MigrationExecutor(dataSource).getExecutedMigrations();
+  const last = executed.sort((a, b) => b.timestamp - a.timestamp)[0];
+  if (last === undefined) {
+    output.out('No migration to revert.');
+    return;
+  }
+  await dataSource.undoLastMigration({ transaction: 'all' });
+  output.out(`Reverted ${last.name}`);
+}
+
+/** `npm run db:migrate` / `npm run db:revert`: applies every pending migration, or undoes the last one. */
+export function runMigrationCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  output: CommandOutput,
+): Promise<number> {
+  return runCommand('Migration', output, async () => {
+    const [action] = args;
+    if (args.length !== 1 || (action !== 'migrate' && action !== 'revert')) {
+      throw new UsageError(USAGE);
+    }
+    const dataSource = createCliDataSource(env);
+    await dataSource.initialize();
+    try {
+      if (action === 'migrate') await migrate(dataSource, output);
+      else await withMigrationLock(dataSource, () => revert(dataSource, output));
+      return 0;
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+}

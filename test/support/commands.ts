@@ -1,0 +1,28 @@
+import type { CommandOutput } from '../../src/common/cli/run-cli.js';
+
+export type Command = (
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  output: CommandOutput,
+) => Promise<number>;
+
+export interface CommandRun {
+  code: number;
+  out: string[];
+  err: string[];
+}
+
+/** Runs a command-line tool in this process and records what it printed. */
+export async function runRecorded(
+  command: Command,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<CommandRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await command(args, env, {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
+  return { code, out, err };
+}
