@@ -80,17 +80,26 @@ describe('database down', () => {
       .timeout({ deadline: CONNECT_TIMEOUT_MS + 1500 });
   };
 
+  const ready = () =>
+    request(app.getHttpServer())
+      .get('/health/ready')
+      .timeout({ deadline: CONNECT_TIMEOUT_MS + 1500 });
+
   it('should answer 503, then recover by itself when the database is back', async () => {
     const before = await get(guest);
+    const readyBefore = await ready();
 
     await database.stop();
     const whileDown = [];
     for (let i = 0; i < 5; i++) whileDown.push(await get(guest));
     whileDown.push(await get(host, guest));
+    const readyWhileDown = await ready();
     await database.start();
     const after = [await get(guest), await get(host, guest)];
+    const readyAfter = await ready();
 
     expect(before.status).toBe(200);
+    expect([readyBefore.status, readyWhileDown.status, readyAfter.status]).toEqual([200, 503, 200]);
     for (const response of whileDown) {
       expect(response.status).toBe(503);
       expect(response.body).toEqual(UNAVAILABLE);
