@@ -105,7 +105,8 @@ const HOST_CONNECTION_FIELDS: Array<[string, object]> = [
   ['active_action_updated_at', { ...TIMESTAMP, nullable: true }],
 ];
 
-const ERROR_STATUSES = ['401', '403', '422', '503'];
+// The contract's errors, and the limits (issue 7) every request can run into.
+const ERROR_STATUSES = ['401', '403', '414', '422', '429', '431', '503'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A schema without its prose (`description`, `example`), for comparing shapes. */
@@ -284,6 +285,11 @@ describe('the OpenAPI document', () => {
 
   it('should document the WWW-Authenticate challenge of a 401', () => {
     expect(response('401').headers?.['WWW-Authenticate']).toMatchObject({ required: true });
+  });
+
+  it('should document Retry-After on a 429 (always) and a 503 (when overloaded)', () => {
+    expect(response('429').headers?.['Retry-After']).toMatchObject({ required: true });
+    expect(response('503').headers?.['Retry-After']).toMatchObject({ required: false });
   });
 
   it('should document no status beyond 200 and the contract errors', () => {

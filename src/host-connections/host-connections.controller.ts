@@ -32,7 +32,7 @@ export class HostConnectionsController {
       'Cache-Control': { required: true, schema: { type: 'string', enum: ['no-store'] } },
     },
   })
-  @ApiErrorResponses(401, 403, 422, 503)
+  @ApiErrorResponses(401, 403, 414, 422, 429, 431, 503)
   list(
     @OrgContext() org: OrganizationContext,
     @Query() query: ListHostConnectionsQueryDto,

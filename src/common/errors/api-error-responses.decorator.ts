@@ -39,6 +39,13 @@ export class ErrorEnvelopeDto {
 }
 
 const WWW_AUTHENTICATE = 'WWW-Authenticate';
+const RETRY_AFTER = 'Retry-After';
+
+const retryAfter = (required: boolean, description: string): HeaderObject => ({
+  required,
+  description,
+  schema: { type: 'integer', minimum: 1, example: 1 },
+});
 
 interface ErrorResponseDoc {
   description: string;
@@ -83,6 +90,15 @@ const ERROR_RESPONSES = {
       },
     },
   },
+  414: {
+    description: 'The URL is longer than the configured MAX_URL_LENGTH.',
+    detail: {
+      loc: [],
+      msg: 'The URL must be at most 8192 characters long',
+      type: 'uri_too_long',
+      code: 'uri_too_long',
+    },
+  },
   422: {
     description: 'Invalid organization header or query parameter; every invalid input is listed.',
     detail: {
@@ -92,14 +108,36 @@ const ERROR_RESPONSES = {
       code: 'out_of_range',
     },
   },
+  429: {
+    description:
+      'The requester organization used its quota (only when RATE_LIMIT_REQUESTS is set).',
+    detail: {
+      loc: [],
+      msg: 'Too many requests for this organization, retry in 12 s',
+      type: 'rate_limited',
+      code: 'rate_limited',
+    },
+    headers: { [RETRY_AFTER]: retryAfter(true, 'Seconds until the quota allows a request.') },
+  },
+  431: {
+    description: 'The request line and headers are larger than the configured MAX_HEADER_BYTES.',
+    detail: {
+      loc: [],
+      msg: 'The request line and headers are too large',
+      type: 'request_header_fields_too_large',
+      code: 'headers_too_large',
+    },
+  },
   503: {
-    description: 'The database is unavailable or the query timed out.',
+    description:
+      'The database is unavailable or the query timed out (code service_unavailable), or the pod is at its MAX_IN_FLIGHT_REQUESTS cap (code overloaded, with Retry-After).',
     detail: {
       loc: [],
       msg: 'The service is temporarily unavailable, please retry',
       type: 'service_unavailable',
       code: 'service_unavailable',
     },
+    headers: { [RETRY_AFTER]: retryAfter(false, 'Sent with code overloaded: seconds to wait.') },
   },
 } satisfies Record<number, ErrorResponseDoc>;
 
