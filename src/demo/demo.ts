@@ -78,6 +78,8 @@ export async function startDemo(
       ...env,
       // A demo with a generated secret answers this machine only, unless told otherwise.
       HOST: env.HOST || '127.0.0.1',
+      // Someone is reading this terminal, not a log collector.
+      LOG_FORMAT: env.LOG_FORMAT || 'pretty',
       DATABASE_URL: database.url,
       ...(!keyConfigured && { JWT_SECRET: await readOrCreateDevSecret(dataDirectory) }),
     });
