@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { Repository, SelectQueryBuilder } from 'typeorm';
 import { HostConnection } from '../host-connections/entities/host-connection.entity.js';
 
 @Injectable()
@@ -11,7 +11,13 @@ export class OrganizationAccessService {
 
   /** Whether a `connected` connection links the two organizations, in either direction. */
   async hasConnectedLink(a: string, b: string): Promise<boolean> {
-    const row = await this.connections
+    const row = await this.connectedLinkQuery(a, b).getRawOne<{ linked: number }>();
+    return row !== undefined;
+  }
+
+  /** The statement hasConnectedLink runs, for tools that must run exactly the same SQL. */
+  connectedLinkQuery(a: string, b: string): SelectQueryBuilder<HostConnection> {
+    return this.connections
       .createQueryBuilder('c')
       .select('1', 'linked')
       .where(
@@ -19,8 +25,6 @@ export class OrganizationAccessService {
         { a, b },
       )
       .andWhere("c.status = 'connected'")
-      .limit(1)
-      .getRawOne<{ linked: number }>();
-    return row !== undefined;
+      .limit(1);
   }
 }

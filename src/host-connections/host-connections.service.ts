@@ -78,6 +78,22 @@ export class HostConnectionsService {
     org: OrganizationContext,
     query: ListHostConnectionsQueryDto,
   ): Promise<HostConnectionListDto> {
+    const { page, count } = this.listQueries(org, query);
+    const [rows, total] = await Promise.all([
+      page === null ? [] : page.getRawMany<HostConnectionDto>(),
+      count.getRawOne<{ total: string }>(),
+    ]);
+    return { items: rows.map(toHostConnection), total_items: Number(total?.total ?? 0) };
+  }
+
+  /** The statements list() runs, for tools that must run exactly the same SQL. */
+  listQueries(
+    org: OrganizationContext,
+    query: ListHostConnectionsQueryDto,
+  ): {
+    page: SelectQueryBuilder<HostConnection> | null;
+    count: SelectQueryBuilder<HostConnection>;
+  } {
     const filters: ListFilters = {
       statuses: query.statuses,
       archived: query.archived,
@@ -88,15 +104,14 @@ export class HostConnectionsService {
           : { field: query.search_field, text: query.search_text },
     };
     const order: ListOrder = { field: query.order_by, direction: query.order_dir };
-
-    const [items, total] = await Promise.all([
-      query.limit === 0 ? [] : this.page(org, filters, order, query.limit, query.offset),
-      this.count(org, filters),
-    ]);
-    return { items, total_items: total };
+    return {
+      page:
+        query.limit === 0 ? null : this.pageQuery(org, filters, order, query.limit, query.offset),
+      count: this.countQuery(org, filters),
+    };
   }
 
-  pageQuery(
+  private pageQuery(
     org: OrganizationContext,
     filters: ListFilters,
     order: ListOrder,
@@ -110,32 +125,13 @@ export class HostConnectionsService {
     return qb.limit(limit).offset(offset);
   }
 
-  countQuery(org: OrganizationContext, filters: ListFilters): SelectQueryBuilder<HostConnection> {
+  private countQuery(
+    org: OrganizationContext,
+    filters: ListFilters,
+  ): SelectQueryBuilder<HostConnection> {
     const qb = this.scopedToTarget(org).select('count(*)', 'total');
     applyFilters(qb, filters);
     return qb;
-  }
-
-  private async page(
-    org: OrganizationContext,
-    filters: ListFilters,
-    order: ListOrder,
-    limit: number,
-    offset: number,
-  ): Promise<HostConnectionDto[]> {
-    const rows = await this.pageQuery(
-      org,
-      filters,
-      order,
-      limit,
-      offset,
-    ).getRawMany<HostConnectionDto>();
-    return rows.map(toHostConnection);
-  }
-
-  private async count(org: OrganizationContext, filters: ListFilters): Promise<number> {
-    const row = await this.countQuery(org, filters).getRawOne<{ total: string }>();
-    return Number(row?.total ?? 0);
   }
 
   // Every row belongs to the target guest; in cross mode the requester must also be the

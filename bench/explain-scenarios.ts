@@ -1,0 +1,123 @@
+import 'reflect-metadata';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { OrganizationAccessService } from '../src/auth/organization-access.service.js';
+import type { OrganizationContext } from '../src/auth/principal.js';
+import {
+  buildDataSourceOptions,
+  DEFAULT_DATABASE_SETTINGS,
+} from '../src/config/database.options.js';
+import { HostConnection } from '../src/host-connections/entities/host-connection.entity.js';
+import { HostConnectionsService } from '../src/host-connections/host-connections.service.js';
+import { MANIFEST_FILE, RESULTS_DIRECTORY } from './bench-paths.js';
+import { openBenchDatabase } from './bench-database.js';
+import type { DatasetManifest } from './dataset/dataset-shape.js';
+import { parseListQuery } from './list-query.js';
+import { benchScenarios } from './scenarios.js';
+
+/*
+ * Database time of each scenario's statements, exactly as the service builds them:
+ * one EXPLAIN (ANALYZE, BUFFERS) for the plan, then repeated EXPLAIN ANALYZE runs without
+ * per-node timing, whose minimum is the least noisy figure on a shared machine.
+ */
+
+interface Statement {
+  name: string;
+  sql: string;
+  parameters: unknown[];
+}
+
+const statementOf = (name: string, qb: SelectQueryBuilder<HostConnection>): Statement => {
+  const [sql, parameters] = qb.getQueryAndParameters();
+  return { name, sql, parameters };
+};
+
+async function databaseMilliseconds(client: pg.Client, statement: Statement): Promise<number> {
+  const { rows } = await client.query<{ 'QUERY PLAN': [Record<string, number>] }>(
+    `EXPLAIN (ANALYZE, TIMING OFF, SUMMARY, FORMAT JSON) ${statement.sql}`,
+    statement.parameters,
+  );
+  const [plan] = rows[0]['QUERY PLAN'];
+  return plan['Planning Time'] + plan['Execution Time'];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { scenarios: { type: 'string' }, repeat: { type: 'string', default: '30' } },
+  });
+  const repeat = Number(values.repeat);
+  const manifest = JSON.parse(await readFile(MANIFEST_FILE, 'utf8')) as DatasetManifest;
+  const wanted = values.scenarios?.split(',');
+  const scenarios = benchScenarios(manifest).filter((s) => !wanted || wanted.includes(s.id));
+  const database = await openBenchDatabase();
+  const dataSource = new DataSource(
+    buildDataSourceOptions({ ...DEFAULT_DATABASE_SETTINGS, DATABASE_URL: database.url }),
+  );
+  await dataSource.initialize();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const report: string[] = [];
+  try {
+    const connections = dataSource.getRepository(HostConnection);
+    const service = new HostConnectionsService(connections);
+    const access = new OrganizationAccessService(connections);
+    for (const scenario of scenarios) {
+      const cross = scenario.requesterId !== scenario.targetId;
+      const org: OrganizationContext = {
+        requesterId: scenario.requesterId,
+        targetId: scenario.targetId,
+        mode: cross ? 'cross' : 'self',
+        partyId: cross ? scenario.requesterId : null,
+      };
+      const { page, count } = service.listQueries(org, parseListQuery(scenario.query));
+      const statements = [
+        ...(cross
+          ? [statementOf('access', access.connectedLinkQuery(org.requesterId, org.targetId))]
+          : []),
+        ...(page === null ? [] : [statementOf('page', page)]),
+        statementOf('count', count),
+      ];
+      report.push(`### ${scenario.id}: ${scenario.description}\n\n\`?${scenario.query}\`\n`);
+      let total = 0;
+      for (const statement of statements) {
+        for (let i = 0; i < 3; i++) await client.query(statement.sql, statement.parameters);
+        const plan = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`,
+          statement.parameters,
+        );
+        const timings: number[] = [];
+        for (let i = 0; i < repeat; i++)
+          timings.push(await databaseMilliseconds(client, statement));
+        timings.sort((a, b) => a - b);
+        const [min, median] = [timings[0], timings[Math.floor(timings.length / 2)]];
+        total += min;
+        report.push(
+          `${statement.name}: min ${min.toFixed(2)} ms, median ${median.toFixed(2)} ms over ${repeat} runs\n`,
+          '```',
+          statement.sql,
+          '',
+          ...plan.rows.map((row) => row['QUERY PLAN']),
+          '```\n',
+        );
+      }
+      report.push(`**${scenario.id} database time (sum of minima): ${total.toFixed(2)} ms**\n`);
+      console.log(`${scenario.id}: ${total.toFixed(2)} ms`);
+    }
+    await mkdir(RESULTS_DIRECTORY, { recursive: true });
+    const file = join(
+      RESULTS_DIRECTORY,
+      `explain-${new Date().toISOString().replace(/[:.]/g, '-')}.md`,
+    );
+    await writeFile(file, `${report.join('\n')}\n`);
+    console.log(`plans saved to ${file}`);
+  } finally {
+    await client.end();
+    await dataSource.destroy();
+    await database.stop();
+  }
+}
+
+await main();
