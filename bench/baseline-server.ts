@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { OrganizationAccessService } from '../src/auth/organization-access.service.js';
 import type { OrganizationContext } from '../src/auth/principal.js';
 import { TokenVerifier } from '../src/auth/token-verifier.js';
@@ -12,9 +12,8 @@ import { validateEnvironment } from '../src/config/env.schema.js';
 import { HostConnection } from '../src/host-connections/entities/host-connection.entity.js';
 import {
   HostConnectionsService,
-  toHostConnection,
+  type StatementRunner,
 } from '../src/host-connections/host-connections.service.js';
-import type { HostConnectionDto } from '../src/host-connections/dto/host-connection.response.dto.js';
 import { parseListQuery } from './list-query.js';
 
 /*
@@ -60,21 +59,17 @@ async function organizationContext(request: IncomingMessage): Promise<Organizati
   return { requesterId, targetId, mode: 'cross', partyId: requesterId };
 }
 
+// The service's own list logic and statements, executed on the bare pool.
+const runOnPool: StatementRunner = async <T extends pg.QueryResultRow>(
+  statement: SelectQueryBuilder<ObjectLiteral>,
+) => {
+  const [sql, parameters] = statement.getQueryAndParameters();
+  return (await pool.query<T>(sql, parameters)).rows;
+};
+
 async function list(request: IncomingMessage, search: string): Promise<string> {
   const org = await organizationContext(request);
-  const { page, count } = service.listQueries(org, parseListQuery(search));
-  const run = <T extends pg.QueryResultRow>(statement: NonNullable<typeof page>) => {
-    const [sql, parameters] = statement.getQueryAndParameters();
-    return pool.query<T>(sql, parameters);
-  };
-  const [rows, total] = await Promise.all([
-    page === null ? { rows: [] } : run<HostConnectionDto>(page),
-    run<{ total: string }>(count),
-  ]);
-  return JSON.stringify({
-    items: rows.rows.map(toHostConnection),
-    total_items: Number(total.rows[0]?.total ?? 0),
-  });
+  return JSON.stringify(await service.listWith(org, parseListQuery(search), runOnPool));
 }
 
 function send(response: ServerResponse, status: number, body: string): void {

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { OrganizationAccessService } from '../src/auth/organization-access.service.js';
 import type { OrganizationContext } from '../src/auth/principal.js';
 import {
@@ -30,7 +30,7 @@ interface Statement {
   parameters: unknown[];
 }
 
-const statementOf = (name: string, qb: SelectQueryBuilder<HostConnection>): Statement => {
+const statementOf = (name: string, qb: SelectQueryBuilder<ObjectLiteral>): Statement => {
   const [sql, parameters] = qb.getQueryAndParameters();
   return { name, sql, parameters };
 };
@@ -72,14 +72,19 @@ async function main(): Promise<void> {
         mode: cross ? 'cross' : 'self',
         partyId: cross ? scenario.requesterId : null,
       };
-      const { page, count } = service.listQueries(org, parseListQuery(scenario.query));
-      const statements = [
-        ...(cross
-          ? [statementOf('access', access.connectedLinkQuery(org.requesterId, org.targetId))]
-          : []),
-        ...(page === null ? [] : [statementOf('page', page)]),
-        statementOf('count', count),
-      ];
+      // The statements a request runs, recorded while the service's own logic runs them.
+      const statements = cross
+        ? [statementOf('access', access.connectedLinkQuery(org.requesterId, org.targetId))]
+        : [];
+      await service.listWith(
+        org,
+        parseListQuery(scenario.query),
+        async <T extends ObjectLiteral>(qb: SelectQueryBuilder<ObjectLiteral>) => {
+          const statement = statementOf(`statement ${statements.length + 1}`, qb);
+          statements.push(statement);
+          return (await client.query<T>(statement.sql, statement.parameters)).rows;
+        },
+      );
       report.push(`### ${scenario.id}: ${scenario.description}\n\n\`?${scenario.query}\`\n`);
       let total = 0;
       for (const statement of statements) {

@@ -27,18 +27,20 @@ function target(scenario: Scenario): string {
     : `>= ${MIN_THROUGHPUT_RATIO}x req/s, p99 <= ${MAX_P99_RATIO}x`;
 }
 
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+
 /** The markdown table docs/benchmarks.md shows. */
 export function printTable(results: ScenarioResult[]): void {
   const lines = [
-    '| scenario | service req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | req/s ratio | p99 ratio | target | |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
+    '| scenario | service req/s | p50 ms | p99 ms | CPU ms/req | baseline req/s | p50 ms | p99 ms | CPU ms/req | req/s ratio | p99 ratio | target | |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
   ];
   for (const result of results) {
     const { scenario, service, baseline } = result;
     lines.push(
-      `| ${scenario.id} | ${service.requestsPerSecond.toFixed(0)} | ${service.p50Ms.toFixed(1)} | ${service.p99Ms.toFixed(1)} ` +
-        `| ${baseline.requestsPerSecond.toFixed(0)} | ${baseline.p50Ms.toFixed(1)} | ${baseline.p99Ms.toFixed(1)} ` +
-        `| ${(service.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)} | ${(service.p99Ms / baseline.p99Ms).toFixed(2)} ` +
+      `| ${scenario.id} | ${service.requestsPerSecond.toFixed(0)} | ${service.p50Ms.toFixed(1)} | ${service.p99Ms.toFixed(1)} | ${service.cpuMsPerRequest.toFixed(2)} ` +
+        `| ${baseline.requestsPerSecond.toFixed(0)} | ${baseline.p50Ms.toFixed(1)} | ${baseline.p99Ms.toFixed(1)} | ${baseline.cpuMsPerRequest.toFixed(2)} ` +
+        `| ${ratio(service.requestsPerSecond, baseline.requestsPerSecond)} | ${ratio(service.p99Ms, baseline.p99Ms)} ` +
         `| ${target(scenario)} | ${verdict(result)} |`,
     );
   }

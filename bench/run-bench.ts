@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       const settings = { seconds: options.durationSeconds, connections: options.connections };
       if (options.warmupSeconds > 0) {
         for (const server of servers)
-          await loadTest(server.baseUrl, scenario, headers, {
+          await loadTest(server, scenario, headers, {
             ...settings,
             seconds: options.warmupSeconds,
           });
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       for (let round = 0; round < options.rounds; round++) {
         const order = round % 2 === 0 ? [service, baseline] : [baseline, service];
         for (const server of order)
-          runs.get(server)?.push(await loadTest(server.baseUrl, scenario, headers, settings));
+          runs.get(server)?.push(await loadTest(server, scenario, headers, settings));
       }
       const result: ScenarioResult = {
         scenario,
@@ -100,7 +100,8 @@ async function main(): Promise<void> {
       results.push(result);
       console.log(
         `${scenario.id}: service ${result.service.requestsPerSecond.toFixed(0)} req/s, ` +
-          `baseline ${result.baseline.requestsPerSecond.toFixed(0)} req/s`,
+          `baseline ${result.baseline.requestsPerSecond.toFixed(0)} req/s; CPU per request ` +
+          `${result.service.cpuMsPerRequest.toFixed(2)} / ${result.baseline.cpuMsPerRequest.toFixed(2)} ms`,
       );
       for (const [name, run] of [
         ['service', result.service],

@@ -1,11 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ServerProcess {
   name: string;
   baseUrl: string;
+  /** CPU time (user + system) the process has used so far, in milliseconds. */
+  cpuMilliseconds(): Promise<number>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -39,6 +42,19 @@ async function waitUntilListening(child: ChildProcess, url: string, name: string
   throw new Error(`${name} did not start listening within 60 s`);
 }
 
+// /proc/<pid>/stat counts in clock ticks, 100 per second on Linux.
+const TICKS_PER_SECOND = 100;
+
+// CPU time per request is the framework's cost, and stays meaningful on a busy machine
+// where requests per second mostly measure the neighbours.
+async function cpuMillisecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces; the fields after it are fixed.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const [utime, stime] = [Number(fields[11]), Number(fields[12])];
+  return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+}
+
 /**
  * Starts `node <args>` with `env` added to this process's environment, on a free port of
  * the loopback interface, and waits until it answers HTTP.
@@ -60,9 +76,12 @@ export async function startServer(
     child.kill('SIGKILL');
     throw error;
   }
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} has no process id`);
   return {
     name,
     baseUrl,
+    cpuMilliseconds: () => cpuMillisecondsOf(pid),
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { HostConnectionCount } from '../host-connections/entities/host-connection-count.entity.js';
 import { HostConnection } from '../host-connections/entities/host-connection.entity.js';
 import { Organization } from '../host-connections/entities/organization.entity.js';
 import { MIGRATIONS } from '../database/migrations/index.js';
@@ -24,7 +25,7 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
   return {
     type: 'postgres',
     url: settings.DATABASE_URL,
-    entities: [Organization, HostConnection],
+    entities: [Organization, HostConnection, HostConnectionCount],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
