@@ -56,16 +56,27 @@ async function main(): Promise<void> {
       JWT_SECRET: BENCH_JWT_SECRET,
       LOG_LEVEL: 'warn',
     };
-    const profileArgs = options.profile
-      ? [
-          '--cpu-prof',
-          `--cpu-prof-dir=${PROFILE_DIRECTORY}`,
-          '--import',
-          './dist/bench/profiling/exit-on-signal.js',
-        ]
-      : [];
-    servers.push(await startServer('service', [...profileArgs, 'dist/src/main.js'], env));
-    servers.push(await startServer('baseline', ['dist/bench/baseline-server.js'], env));
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const profileArgs = (name: string) =>
+      options.profile
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${PROFILE_DIRECTORY}`,
+            `--cpu-prof-name=${name}-${stamp}.cpuprofile`,
+            '--import',
+            './dist/bench/profiling/exit-on-signal.js',
+          ]
+        : [];
+    servers.push(
+      await startServer('service', [...profileArgs('service'), 'dist/src/main.js'], env),
+    );
+    servers.push(
+      await startServer(
+        'baseline',
+        [...profileArgs('baseline'), 'dist/bench/baseline-server.js'],
+        env,
+      ),
+    );
     const [service, baseline] = servers;
 
     const results: ScenarioResult[] = [];
@@ -143,9 +154,7 @@ async function main(): Promise<void> {
     );
     console.log(`results saved to ${file}`);
   } finally {
-    const [service, ...others] = servers;
-    await service?.stop(options.profile ? 'SIGUSR2' : 'SIGTERM');
-    for (const server of others) await server.stop();
+    for (const server of servers) await server.stop(options.profile ? 'SIGUSR2' : 'SIGTERM');
     await database.stop();
   }
   if (failed) {

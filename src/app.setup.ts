@@ -27,6 +27,8 @@ export async function createApp(
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     abortOnError: false,
+    // No route takes a body: the JSON and form parsers cost ~20 µs on every request.
+    bodyParser: false,
     logger: options.logger ?? NEST_LOG_LEVELS[config.LOG_LEVEL],
   });
   configureApp(app);
