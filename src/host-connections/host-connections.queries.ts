@@ -72,8 +72,9 @@ const ROW_COLUMNS: ReadonlyArray<readonly [keyof HostConnectionDto, string]> = [
 ];
 
 /**
- * One statement for a page and its total: the total is an uncorrelated sub-select (run
- * once) in every row. A page with no rows carries no total: countQuery answers then.
+ * One statement for a page and its total, which every row carries: an uncorrelated
+ * sub-select (run once), or for a search a window over the matches the keys come from.
+ * A page with no rows carries no total: countQuery answers then.
  *
  * The page is a deferred join: the page's keys come first, from the guest's index for the
  * requested order, filtered on the columns that index INCLUDEs, so skipping `offset`
@@ -89,10 +90,14 @@ export function pageQuery(
 ): SelectQueryBuilder<HostConnection> {
   const qb = connections.createQueryBuilder(ROW).select([]);
   for (const [alias, expression] of ROW_COLUMNS) qb.addSelect(expression, alias);
-  qb.addSelect(
-    (total: SelectQueryBuilder<ObjectLiteral>) => countInto(total, org, filters),
-    'total_items',
-  );
+  if (filters.search === undefined) {
+    qb.addSelect(
+      (total: SelectQueryBuilder<ObjectLiteral>) => countInto(total, org, filters),
+      'total_items',
+    );
+  } else {
+    qb.addSelect('page.total_items', 'total_items');
+  }
   qb.innerJoin(
     (keys: SelectQueryBuilder<ObjectLiteral>) => pageKeys(keys, org, filters, order, page),
     'page',
@@ -129,10 +134,12 @@ function pageKeys(
   // A search matches few rows, found through the trigram index; walking the sort index
   // instead and testing every entry can read the whole guest before 100 matches turn up
   // (searching "Quillon" in host_name order passes every name from A to P first). OFFSET 0
-  // keeps PostgreSQL from merging the matches into the ordered scan.
+  // keeps PostgreSQL from merging the matches into the ordered scan. Counted there, the
+  // matches are not looked up a second time.
   const { column } = ORDER_COLUMNS[order.field];
   keys
     .select(`${MATCH}.host_organization_id`, 'host_organization_id')
+    .addSelect('count(*) OVER ()', 'total_items')
     .from((matches: SelectQueryBuilder<ObjectLiteral>) => {
       matches
         .select(`${KEY}.host_organization_id`, 'host_organization_id')
