@@ -1,67 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DATA_DIRECTORY, MANIFEST_FILE } from './bench-paths.js';
-import { SEARCHED_BRAND } from './dataset/company-names.js';
-import { DatasetGenerator } from './dataset/dataset-generator.js';
-import { DATASET_SHAPE, type DatasetManifest } from './dataset/dataset-shape.js';
-import { JsonLinesDocumentWriter } from './dataset/json-lines-writer.js';
+import { mkdir } from 'node:fs/promises';
+import { DATA_DIRECTORY } from './bench-paths.js';
+import { DATASET_SHAPE } from './dataset/dataset-shape.js';
+import { writeDataset } from './dataset/write-dataset.js';
 
-const DATA_FILE = 'dataset.json';
-// The small guest the default-list scenario reads: a full first page of a few rows.
-const SMALL_GUEST_MIN_HOSTS = 10;
-
-/** Mixed case, so the benchmark exercises the case-insensitive match. */
-function mixedCase(text: string): string {
-  return [...text].map((c, i) => (i % 2 === 0 ? c.toLowerCase() : c.toUpperCase())).join('');
-}
-
-async function main(): Promise<void> {
-  const started = Date.now();
-  await mkdir(DATA_DIRECTORY, { recursive: true });
-  const generator = new DatasetGenerator(DATASET_SHAPE);
-  const { organizations, guests } = generator;
-  const bigGuests = guests.slice(0, DATASET_SHAPE.bigGuestHosts.length);
-  const firstSmall = bigGuests.length + DATASET_SHAPE.midGuests;
-  const smallGuest = guests.slice(firstSmall).find((g) => g.hosts >= SMALL_GUEST_MIN_HOSTS);
-  if (smallGuest === undefined) throw new Error('the shape has no small guest to benchmark');
-  const biggest = organizations[bigGuests[0].organization].id;
-  const small = organizations[smallGuest.organization].id;
-
-  const writer = new JsonLinesDocumentWriter(join(DATA_DIRECTORY, DATA_FILE));
-  await writer.startArray('organizations');
-  for (const organization of organizations) await writer.write(organization);
-  await writer.startArray('connections');
-  const names = new Map(organizations.map((o) => [o.id, o.name]));
-  let written = 0;
-  let searchHits = 0;
-  let crossRequesterId: string | undefined;
-  for (const connection of generator.connections()) {
-    await writer.write(connection);
-    written += 1;
-    const guestId = connection.guest_organization_id;
-    const hostName = names.get(connection.host_organization_id) ?? '';
-    if (guestId === biggest && hostName.includes(SEARCHED_BRAND)) searchHits += 1;
-    if (guestId === small && connection.status === 'connected')
-      crossRequesterId ??= connection.host_organization_id;
-  }
-  await writer.close();
-  if (crossRequesterId === undefined) throw new Error('the small guest has no connected host');
-
-  const manifest: DatasetManifest = {
-    seed: DATASET_SHAPE.seed,
-    organizations: organizations.length,
-    connections: written,
-    dataFile: DATA_FILE,
-    bigGuests: bigGuests.map((g) => ({ id: organizations[g.organization].id, hosts: g.hosts })),
-    smallGuest: { id: small, hosts: smallGuest.hosts },
-    crossRequesterId,
-    search: { text: mixedCase(SEARCHED_BRAND), hitsInBiggestGuest: searchHits },
-  };
-  await writeFile(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(
-    `bench:data wrote ${organizations.length} organizations and ${written} connections ` +
-      `(${guests.length} guests) to bench/data/${DATA_FILE} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
-}
-
-await main();
+const started = Date.now();
+await mkdir(DATA_DIRECTORY, { recursive: true });
+const manifest = await writeDataset(DATASET_SHAPE, DATA_DIRECTORY);
+console.log(
+  `bench:data wrote ${manifest.organizations} organizations and ${manifest.connections} ` +
+    `connections to bench/data/${manifest.dataFile} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
