@@ -7,10 +7,11 @@ export interface BenchOptions {
   rounds: number;
   scenarios: string[] | null;
   profile: boolean;
+  logLevel: string;
 }
 
 const USAGE = `npm run bench -- [--duration 3] [--warmup 1] [--connections 32] [--rounds 2]
-                    [--scenarios S1,S2a,...] [--profile]`;
+                    [--scenarios S1,S2a,...] [--profile] [--log-level warn]`;
 
 function positiveInteger(name: string, text: string): number {
   if (!/^[0-9]+$/.test(text) || Number(text) === 0)
@@ -29,6 +30,7 @@ export function readBenchOptions(argv: string[]): BenchOptions {
       rounds: { type: 'string', default: '2' },
       scenarios: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'warn' },
     },
     strict: true,
   });
@@ -39,5 +41,6 @@ export function readBenchOptions(argv: string[]): BenchOptions {
     rounds: positiveInteger('rounds', values.rounds),
     scenarios: values.scenarios === undefined ? null : values.scenarios.split(','),
     profile: values.profile,
+    logLevel: values['log-level'],
   };
 }

@@ -22,6 +22,7 @@ import { benchScenarios } from './scenarios.js';
  * Database time of each scenario's statements, exactly as the service builds them:
  * one EXPLAIN (ANALYZE, BUFFERS) for the plan, then repeated EXPLAIN ANALYZE runs without
  * per-node timing, whose minimum is the least noisy figure on a shared machine.
+ * --generic also times each statement under a generic plan.
  */
 
 interface Statement {
@@ -44,9 +45,44 @@ async function databaseMilliseconds(client: pg.Client, statement: Statement): Pr
   return plan['Planning Time'] + plan['Execution Time'];
 }
 
+let prepared = 0;
+
+// node-postgres (so TypeORM) sends unnamed statements, which PostgreSQL plans for the
+// values bound each time; a named prepared statement may switch to one generic plan for all
+// values, sized for an average guest. Minimum wall times of each.
+async function customAndGenericPlans(
+  client: pg.Client,
+  statement: Statement,
+  repeat: number,
+): Promise<[number, number]> {
+  const wall = async (run: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const started = performance.now();
+      await run();
+      times.push(performance.now() - started);
+    }
+    return Math.min(...times);
+  };
+  const custom = await wall(() => client.query(statement.sql, statement.parameters));
+  await client.query('SET plan_cache_mode = force_generic_plan');
+  const named = {
+    name: `generic_${++prepared}`,
+    text: statement.sql,
+    values: statement.parameters,
+  };
+  const generic = await wall(() => client.query(named));
+  await client.query('RESET plan_cache_mode');
+  return [custom, generic];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { scenarios: { type: 'string' }, repeat: { type: 'string', default: '30' } },
+    options: {
+      scenarios: { type: 'string' },
+      repeat: { type: 'string', default: '30' },
+      generic: { type: 'boolean', default: false },
+    },
   });
   const repeat = Number(values.repeat);
   const manifest = JSON.parse(await readFile(MANIFEST_FILE, 'utf8')) as DatasetManifest;
@@ -99,6 +135,14 @@ async function main(): Promise<void> {
         timings.sort((a, b) => a - b);
         const [min, median] = [timings[0], timings[Math.floor(timings.length / 2)]];
         total += min;
+        if (values.generic) {
+          const [custom, generic] = await customAndGenericPlans(client, statement, repeat);
+          report.push(
+            `${statement.name}, wall time with the round trip: custom plan (unnamed statement, ` +
+              `as the service runs it) ${custom.toFixed(2)} ms, generic plan (named prepared ` +
+              `statement, plan_cache_mode=force_generic_plan) ${generic.toFixed(2)} ms\n`,
+          );
+        }
         report.push(
           `${statement.name}: min ${min.toFixed(2)} ms, median ${median.toFixed(2)} ms over ${repeat} runs\n`,
           '```',

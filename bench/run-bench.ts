@@ -54,7 +54,8 @@ async function main(): Promise<void> {
     const env = {
       DATABASE_URL: database.url,
       JWT_SECRET: BENCH_JWT_SECRET,
-      LOG_LEVEL: 'warn',
+      // warn: no log line per request, as the baseline writes none (--log-level info adds them).
+      LOG_LEVEL: options.logLevel,
     };
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const profileArgs = (name: string) =>

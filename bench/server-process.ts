@@ -67,7 +67,8 @@ export async function startServer(
   const port = await freePort();
   const child = spawn(process.execPath, nodeArgs, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // Request logs would flood the terminal; failures show in the load results and on stderr.
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
