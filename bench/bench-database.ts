@@ -4,7 +4,6 @@ import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
 } from '../src/config/database.options.js';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 
 const LOCAL_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE_NAME = 'hc_bench';
@@ -51,6 +50,9 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   if (process.env.BENCH_SERVER_URL !== undefined)
     throw new Error('BENCH_SERVER_URL is set but the server does not answer');
   console.log(`no PostgreSQL on ${new URL(configured).host}: starting an embedded one`);
+  // Imported only when needed: embedded-postgres installs an exit hook that ends the
+  // process with code 0 (async-exit-hook on beforeExit), hiding a failed run's exit code.
+  const { startEmbeddedPostgres } = await import('../src/database/embedded-postgres.js');
   const embedded = await startEmbeddedPostgres({
     directory: '.data/bench-postgres',
     port: EMBEDDED_PORT,

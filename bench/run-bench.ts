@@ -160,7 +160,8 @@ async function main(): Promise<void> {
   }
   if (failed) {
     console.error('bench: FAILED (see the errors above)');
-    process.exitCode = 1;
+    // Explicit: an embedded PostgreSQL's exit hook would otherwise exit with code 0.
+    process.exit(1);
   }
 }
 
