@@ -173,7 +173,8 @@ function countInto(
 }
 
 // Every row belongs to the target guest; in cross mode the requester must also be the
-// row's host. Rows, keys and counts are all scoped here (the counters per guest only).
+// row's host. Keys, matches and counts are scoped here (the counters per guest only); a
+// page's rows are the scoped keys, looked up within the target guest.
 function matching(
   qb: SelectQueryBuilder<ObjectLiteral>,
   org: OrganizationContext,
