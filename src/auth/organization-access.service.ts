@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { QueryRunner, Repository, SelectQueryBuilder } from 'typeorm';
 import { HostConnection } from '../host-connections/entities/host-connection.entity.js';
 
 @Injectable()
@@ -15,19 +15,27 @@ export class OrganizationAccessService {
     // granting access at once, not after the replica catches up.
     const primary = this.connections.manager.dataSource.createQueryRunner('master');
     try {
-      const row = await this.connections
-        .createQueryBuilder('c', primary)
-        .select('1', 'linked')
-        .where(
-          '((c.guest_organization_id = :a AND c.host_organization_id = :b) OR (c.guest_organization_id = :b AND c.host_organization_id = :a))',
-          { a, b },
-        )
-        .andWhere("c.status = 'connected'")
-        .limit(1)
-        .getRawOne<{ linked: number }>();
+      const row = await this.connectedLinkQuery(a, b, primary).getRawOne<{ linked: number }>();
       return row !== undefined;
     } finally {
       await primary.release();
     }
+  }
+
+  /** The statement hasConnectedLink runs, for tools that must run exactly the same SQL. */
+  connectedLinkQuery(
+    a: string,
+    b: string,
+    runner?: QueryRunner,
+  ): SelectQueryBuilder<HostConnection> {
+    return this.connections
+      .createQueryBuilder('c', runner)
+      .select('1', 'linked')
+      .where(
+        '((c.guest_organization_id = :a AND c.host_organization_id = :b) OR (c.guest_organization_id = :b AND c.host_organization_id = :a))',
+        { a, b },
+      )
+      .andWhere("c.status = 'connected'")
+      .limit(1);
   }
 }

@@ -141,7 +141,16 @@ function scopesOf(payload: JWTPayload): Set<string> {
 
 function keySourceFor(config: AppConfig): KeySource {
   if (config.JWT_SECRET !== undefined) {
-    return { key: new TextEncoder().encode(config.JWT_SECRET), algorithms: ['HS256'] };
+    // Imported once: given the raw bytes, jose imports them into WebCrypto on every
+    // verification, which took 40 % of its time (126 vs 70 µs of CPU per token).
+    const key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(config.JWT_SECRET),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
+    return { key: () => key, algorithms: ['HS256'] };
   }
   if (config.JWT_PUBLIC_KEY !== undefined) {
     const key = createPublicKey(config.JWT_PUBLIC_KEY);

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { HostConnectionCount } from '../host-connections/entities/host-connection-count.entity.js';
 import { HostConnection } from '../host-connections/entities/host-connection.entity.js';
 import { Organization } from '../host-connections/entities/organization.entity.js';
 import { MIGRATIONS } from '../database/migrations/index.js';
@@ -35,7 +36,7 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
             slaves: replicas.map((url) => ({ url })),
           },
         }),
-    entities: [Organization, HostConnection],
+    entities: [Organization, HostConnection, HostConnectionCount],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
