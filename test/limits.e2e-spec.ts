@@ -149,7 +149,10 @@ describe('request limits', () => {
       lock = t.db.createQueryRunner();
       await lock.connect();
       await lock.startTransaction();
-      await lock.query('LOCK TABLE host_connections IN ACCESS EXCLUSIVE MODE');
+      // Both tables a list may read: a count-only request (limit=0) reads only the counters.
+      await lock.query(
+        'LOCK TABLE host_connections, host_connection_counts IN ACCESS EXCLUSIVE MODE',
+      );
     });
 
     afterEach(async () => {
@@ -230,7 +233,8 @@ describe('request limits', () => {
     for (;;) {
       const [{ waiting }] = await t.db.query<Array<{ waiting: number }>>(
         `SELECT count(*)::int AS waiting FROM pg_locks
-          WHERE NOT granted AND relation = 'host_connections'::regclass`,
+          WHERE NOT granted
+            AND relation IN ('host_connections'::regclass, 'host_connection_counts'::regclass)`,
       );
       if (waiting >= count) return;
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -39,18 +39,26 @@ describe('migrations (npm run db:migrate / db:revert)', () => {
     await dropDatabase(serverUrl, name);
   });
 
-  it('should migrate, revert and migrate again to the same schema', async () => {
-    expect(await run('migrate')).toEqual({
-      code: 0,
-      out: ['Applied CreateSchema1764150000000'],
-      err: [],
-    });
+  const APPLIED = [
+    'Applied CreateSchema1764150000000',
+    'Applied HostConnectionCounts1764200000000',
+  ];
+
+  it('should migrate, revert one migration at a time and migrate again to the same schema', async () => {
+    expect(await run('migrate')).toEqual({ code: 0, out: APPLIED, err: [] });
     const migrated = await schema();
-    expect(migrated).toEqual(expect.arrayContaining(['host_connections', 'organizations']));
+    expect(migrated).toEqual(
+      expect.arrayContaining(['host_connection_counts', 'host_connections', 'organizations']),
+    );
 
     expect(await run('migrate')).toEqual({
       code: 0,
       out: ['The database schema is up to date.'],
+      err: [],
+    });
+    expect(await run('revert')).toEqual({
+      code: 0,
+      out: ['Reverted HostConnectionCounts1764200000000'],
       err: [],
     });
     expect(await run('revert')).toEqual({
@@ -61,18 +69,19 @@ describe('migrations (npm run db:migrate / db:revert)', () => {
     expect(await schema()).toEqual([]);
     expect(await run('revert')).toEqual({ code: 0, out: ['No migration to revert.'], err: [] });
 
-    expect((await run('migrate')).out).toEqual(['Applied CreateSchema1764150000000']);
+    expect((await run('migrate')).out).toEqual(APPLIED);
     expect(await schema()).toEqual(migrated);
   });
 
   it('should apply each migration once when two runs race', async () => {
     await run('revert');
+    await run('revert');
 
     const results = await Promise.all([run('migrate'), run('migrate')]);
 
-    expect(results.map((result) => result.out[0]).sort()).toEqual([
-      'Applied CreateSchema1764150000000',
-      'The database schema is up to date.',
+    expect(results.map((result) => result.out).sort()).toEqual([
+      APPLIED,
+      ['The database schema is up to date.'],
     ]);
   });
 
