@@ -1,7 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Level, Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { REQUESTER_HEADER, TARGET_HEADER } from '../auth/access-rule.js';
 import { routeOf } from '../common/http/request-route.js';
 import { normalizeUuid } from '../common/validation/uuid.js';
@@ -16,39 +14,30 @@ const MAX_LOGGED_PATH_LENGTH = 200;
  * One log line per request (method, route, status, duration, request id and the two
  * organization ids), and the request id echoed in X-Request-Id. The line is built from an
  * explicit list of fields: headers, the query string and bodies are never logged, so
- * neither is a token.
+ * neither is a token. Written by hand rather than with pino-http, whose child logger per
+ * request cost about a tenth of the service's CPU in the benchmark.
  */
 export function requestLogging(logger: Logger): RequestHandler {
-  const logRequest = pinoHttp<Request, Response>({
-    logger,
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    genReqId: (request, response) => {
-      const id = requestIdFor(request.headers[REQUEST_ID_HEADER]);
-      response.setHeader('X-Request-Id', id);
-      return id;
-    },
-    customLogLevel: levelFor,
-    customSuccessMessage: (_request, response) =>
-      response.writableEnded ? 'request completed' : 'request aborted',
-    customErrorMessage: () => 'request failed',
-    customSuccessObject: (request, response, result: { durationMs: number }) =>
-      summary(request, response, result.durationMs),
-    customErrorObject: (request, response, _error, result: { durationMs: number }) =>
-      summary(request, response, result.durationMs),
-  });
   return (request: Request, response: Response, next: NextFunction) => {
-    // genReqId above always gives a string; pino-http types the id more loosely.
-    logRequest(request, response, () =>
-      requestContext.run({ requestId: request.id as string }, next),
-    );
+    const start = process.hrtime.bigint();
+    const requestId = requestIdFor(request.headers[REQUEST_ID_HEADER]);
+    response.setHeader('X-Request-Id', requestId);
+    response.once('close', () => {
+      const level = levelFor(request, response);
+      if (!logger.isLevelEnabled(level)) return;
+      const durationMs = Number(process.hrtime.bigint() - start) / 1e6;
+      logger[level](
+        { requestId, ...summary(request, response, Math.round(durationMs)) },
+        response.writableFinished ? 'request completed' : 'request aborted',
+      );
+    });
+    requestContext.run({ requestId }, next);
   };
 }
 
-function levelFor(request: IncomingMessage, response: ServerResponse, error?: Error): Level {
-  if (QUIET_PATHS.has((request as Request).path)) return 'debug';
-  return error !== undefined || response.statusCode >= 500 ? 'error' : 'info';
+function levelFor(request: Request, response: Response): Level {
+  if (QUIET_PATHS.has(request.path)) return 'debug';
+  return response.statusCode >= 500 ? 'error' : 'info';
 }
 
 function summary(request: Request, response: Response, durationMs: number): object {
