@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../support/dedicated-postgres.js';
+import { unusedPort } from '../support/processes.js';
 
 export interface ServiceSample {
   rss: number;
@@ -27,7 +27,7 @@ const STOP_TIMEOUT_MS = 15_000;
  */
 export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
-  const port = await freePort();
+  const port = await unusedPort();
   const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, MAIN], {
     env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -12,6 +11,7 @@ import {
   type EmbeddedDatabase,
   startEmbeddedPostgres,
 } from '../../src/database/embedded-postgres.js';
+import { unusedPort } from './processes.js';
 
 /** A PostgreSQL cluster of one test's own, which the test may stop and start again. */
 export interface DedicatedPostgres {
@@ -27,7 +27,7 @@ export interface DedicatedPostgres {
 
 export async function startDedicatedPostgres(): Promise<DedicatedPostgres> {
   const directory = join(tmpdir(), `host-connections-fault-${randomBytes(4).toString('hex')}`);
-  const port = await freePort();
+  const port = await unusedPort();
   // Persistent, so that a stop keeps the data for the next start.
   const launch = () => startEmbeddedPostgres({ directory, port, persistent: true });
   let server: EmbeddedDatabase | undefined = await launch();
@@ -74,20 +74,4 @@ async function migrate(url: string): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
-}
-
-// Same as in global-setup.ts, which Jest loads outside its transform and so cannot share.
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no free port')),
-      );
-    });
-  });
 }
