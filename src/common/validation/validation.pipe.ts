@@ -42,15 +42,27 @@ class QueryValidationPipe extends ValidationPipe {
   }
 }
 
+// A DTO's parameters never change at run time: read its metadata once, not per request.
+const declaredByDto = new WeakMap<object, ReadonlySet<string>>();
+
+function declaredParameters(dto: NonNullable<ArgumentMetadata['metatype']>): ReadonlySet<string> {
+  let declared = declaredByDto.get(dto);
+  if (declared === undefined) {
+    declared = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(dto, '', true, false)
+        .map((validation) => validation.propertyName),
+    );
+    declaredByDto.set(dto, declared);
+  }
+  return declared;
+}
+
 function unknownParameters(value: unknown, metadata: ArgumentMetadata): string[] {
   const { type, data, metatype } = metadata;
   if (type !== 'query' || data !== undefined || metatype === undefined) return [];
   if (typeof value !== 'object' || value === null) return [];
-  const known = new Set(
-    getMetadataStorage()
-      .getTargetValidationMetadatas(metatype, '', true, false)
-      .map((validation) => validation.propertyName),
-  );
+  const known = declaredParameters(metatype);
   if (known.size === 0) return [];
   return Object.keys(value).filter((name) => !known.has(name));
 }
