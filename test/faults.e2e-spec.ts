@@ -105,6 +105,12 @@ describe('database down', () => {
       expect(response.body).toEqual(UNAVAILABLE);
     }
     expect(after.map((response) => response.status)).toEqual([200, 200]);
+    // Each 503 is logged once, with the request id the client got back.
+    const warnedRequestIds = logs
+      .records()
+      .filter((record) => String(record.msg).startsWith('database unavailable'))
+      .map((record) => record.requestId);
+    expect(warnedRequestIds).toEqual(whileDown.map((response) => response.headers['x-request-id']));
     expect(logs.recordsAtLeast(50)).toEqual([]);
     expect(logs.lines.filter((line) => /unhandled/i.test(line))).toEqual([]);
   }, 60_000);

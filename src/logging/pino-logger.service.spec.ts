@@ -1,7 +1,6 @@
 import { pino } from 'pino';
 import { LogCapture } from '../../test/support/log-capture.js';
 import { PinoLoggerService } from './pino-logger.service.js';
-import { requestContext } from './request-context.js';
 
 const STACK = 'Error: boom\n    at handler (/app/dist/src/x.js:1:1)\n    at next (/app/y.js:2:2)';
 
@@ -25,15 +24,19 @@ describe('PinoLoggerService', () => {
     ]);
   });
 
-  it('should add the id of the request being served', () => {
+  it('should merge the fields of an object message, as the error filter writes them', () => {
     const { service, capture } = loggerAt('info');
 
-    requestContext.run({ requestId: 'req-1' }, () =>
-      service.warn('database unavailable', 'Filter'),
-    );
-    service.warn('outside a request', 'Filter');
+    service.warn({ msg: 'database unavailable', requestId: 'req-1' }, 'ApiExceptionFilter');
 
-    expect(capture.records().map((record) => record.requestId)).toEqual(['req-1', undefined]);
+    expect(capture.records()).toEqual([
+      expect.objectContaining({
+        level: 40,
+        context: 'ApiExceptionFilter',
+        requestId: 'req-1',
+        msg: 'database unavailable',
+      }),
+    ]);
   });
 
   it('should leave stack traces out of error lines below debug level', () => {

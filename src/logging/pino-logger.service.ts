@@ -1,12 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Level, Logger } from 'pino';
-import { requestContext } from './request-context.js';
 
 const STACK_FRAME = /\n\s+at /;
 
 /**
- * Nest's LoggerService over pino, so the framework's messages share the JSON format, the
- * level and the request id of the request lines. Stack traces are written only at debug
+ * Nest's LoggerService over pino, so the framework's messages share the JSON format and the
+ * level of the request lines. Stack traces are written only at debug
  * level: a production log line never carries one.
  */
 export class PinoLoggerService implements LoggerService {
@@ -49,7 +48,6 @@ export class PinoLoggerService implements LoggerService {
           );
     const fields = {
       context,
-      requestId: requestContext.getStore()?.requestId,
       ...(stack !== undefined && this.logger.isLevelEnabled('debug') && { stack }),
     };
     if (message instanceof Error) {

@@ -3,7 +3,6 @@ import type { Level, Logger } from 'pino';
 import { REQUESTER_HEADER, TARGET_HEADER } from '../auth/access-rule.js';
 import { routeOf } from '../common/http/request-route.js';
 import { normalizeUuid } from '../common/validation/uuid.js';
-import { requestContext } from './request-context.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 
 // Probes and scrapes arrive every few seconds from every pod: only worth a debug line.
@@ -12,10 +11,12 @@ const MAX_LOGGED_PATH_LENGTH = 200;
 
 /**
  * One log line per request (method, route, status, duration, request id and the two
- * organization ids), and the request id echoed in X-Request-Id. The line is built from an
- * explicit list of fields: headers, the query string and bodies are never logged, so
- * neither is a token. Written by hand rather than with pino-http, whose child logger per
- * request cost about a tenth of the service's CPU in the benchmark.
+ * organization ids), and the request id echoed in X-Request-Id, where the error filter
+ * reads it back for its own lines. The line is built from an explicit list of fields:
+ * headers, the query string and bodies are never logged, so neither is a token. Written by
+ * hand rather than with pino-http, whose child logger per request cost about a tenth of
+ * the service's CPU in the benchmark; and without an AsyncLocalStorage, whose promise hooks
+ * cost another ~50 µs per request (docs/benchmarks.md).
  */
 export function requestLogging(logger: Logger): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
@@ -31,7 +32,7 @@ export function requestLogging(logger: Logger): RequestHandler {
         response.writableFinished ? 'request completed' : 'request aborted',
       );
     });
-    requestContext.run({ requestId }, next);
+    next();
   };
 }
 

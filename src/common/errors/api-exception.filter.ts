@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../../database/database-errors.js';
+import { REQUEST_ID_HEADER } from '../../logging/request-id.js';
 import {
   ApiError,
   type ErrorEnvelope,
@@ -23,7 +24,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const error = this.toApiError(exception);
+    const error = this.toApiError(exception, response.getHeader(REQUEST_ID_HEADER));
     if (response.headersSent) {
       response.end();
       return;
@@ -32,15 +33,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
     response.status(error.status).set(error.headers).json(body);
   }
 
-  private toApiError(exception: unknown): ApiError {
+  private toApiError(exception: unknown, requestId: unknown): ApiError {
     if (exception instanceof ApiError) return exception;
     if (exception instanceof HttpException) return fromHttpException(exception);
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(`database unavailable: ${describe(exception)}`);
+      this.logger.warn({ msg: `database unavailable: ${describe(exception)}`, requestId });
       return new ServiceUnavailableError();
     }
     this.logger.error(
-      describe(exception),
+      { msg: describe(exception), requestId },
       exception instanceof Error ? exception.stack : undefined,
     );
     return new InternalServerError();
