@@ -9,6 +9,7 @@ import { ApiError } from '../src/common/errors/api-error.js';
 import { normalizeUuid } from '../src/common/validation/uuid.js';
 import { buildDataSourceOptions } from '../src/config/database.options.js';
 import { validateEnvironment } from '../src/config/env.schema.js';
+import { PooledStatements } from '../src/database/pooled-statements.js';
 import { HostConnection } from '../src/host-connections/entities/host-connection.entity.js';
 import {
   HostConnectionsService,
@@ -29,8 +30,10 @@ const config = validateEnvironment(process.env);
 const dataSource = new DataSource(buildDataSourceOptions(config));
 await dataSource.initialize();
 const connections = dataSource.getRepository(HostConnection);
-const service = new HostConnectionsService(connections);
-const access = new OrganizationAccessService(connections);
+// Their own runner (TypeORM's pools) is never used here: statements run on `pool`.
+const unused = new PooledStatements(dataSource);
+const service = new HostConnectionsService(connections, unused);
+const access = new OrganizationAccessService(connections, unused);
 const verifier = new TokenVerifier(config);
 const pool = new pg.Pool({
   connectionString: config.DATABASE_URL,

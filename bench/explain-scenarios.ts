@@ -10,6 +10,7 @@ import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
 } from '../src/config/database.options.js';
+import { PooledStatements } from '../src/database/pooled-statements.js';
 import { HostConnection } from '../src/host-connections/entities/host-connection.entity.js';
 import { HostConnectionsService } from '../src/host-connections/host-connections.service.js';
 import { MANIFEST_FILE, RESULTS_DIRECTORY } from './bench-paths.js';
@@ -98,8 +99,9 @@ async function main(): Promise<void> {
   const report: string[] = [];
   try {
     const connections = dataSource.getRepository(HostConnection);
-    const service = new HostConnectionsService(connections);
-    const access = new OrganizationAccessService(connections);
+    const statements = new PooledStatements(dataSource);
+    const service = new HostConnectionsService(connections, statements);
+    const access = new OrganizationAccessService(connections, statements);
     for (const scenario of scenarios) {
       const cross = scenario.requesterId !== scenario.targetId;
       const org: OrganizationContext = {

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { DataSource, type QueryRunner, QueryResult, type ReplicationMode } from 'typeorm';
+import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { OrganizationAccessService } from '../auth/organization-access.service.js';
 import type { OrganizationContext } from '../auth/principal.js';
+import { PooledStatements } from '../database/pooled-statements.js';
 import { buildDataSourceOptions, DEFAULT_DATABASE_SETTINGS } from '../config/database.options.js';
 import { ListHostConnectionsQueryDto } from './dto/list-host-connections.query.dto.js';
 import { HostConnection } from './entities/host-connection.entity.js';
@@ -11,24 +12,39 @@ import { HostConnectionsService } from './host-connections.service.js';
 // Snapshots of the SQL each query shape sends, so a change to it shows in review.
 // After an intended change: npm test -- src/host-connections/host-connections.service.spec.ts -u
 
-/** A DataSource that never connects: it records each statement and answers no rows. */
-class RecordingDataSource extends DataSource {
-  readonly statements: string[] = [];
-
+/** A DataSource that never connects: it only builds the entity metadata. */
+class UnconnectedDataSource extends DataSource {
   async buildMetadataWithoutConnecting(): Promise<void> {
     await this.buildMetadatas();
   }
+}
 
-  override createQueryRunner(mode?: ReplicationMode): QueryRunner {
-    const runner = super.createQueryRunner(mode);
-    const query = (sql: string, parameters?: unknown[], structured?: boolean) => {
-      this.statements.push(`${sql.trim()}\n-- parameters: ${JSON.stringify(parameters ?? [])}`);
-      const noRows = Object.assign(new QueryResult(), { records: [] });
-      return Promise.resolve(structured ? noRows : noRows.records);
-    };
-    // One implementation serves both of QueryRunner.query's overloads.
-    runner.query = query as QueryRunner['query'];
-    return runner;
+/** Records each statement, and where it would have run, instead of running it. */
+class RecordingStatements extends PooledStatements {
+  readonly statements: string[] = [];
+  readonly targets: Array<'replica or primary' | 'primary'> = [];
+
+  override read<T extends ObjectLiteral>(statement: SelectQueryBuilder<ObjectLiteral>) {
+    return this.record<T>('replica or primary', statement);
+  }
+
+  override readPrimary<T extends ObjectLiteral>(statement: SelectQueryBuilder<ObjectLiteral>) {
+    return this.record<T>('primary', statement);
+  }
+
+  clear(): void {
+    this.statements.length = 0;
+    this.targets.length = 0;
+  }
+
+  private record<T>(
+    target: 'replica or primary' | 'primary',
+    statement: SelectQueryBuilder<ObjectLiteral>,
+  ): Promise<T[]> {
+    const [sql, parameters] = statement.getQueryAndParameters();
+    this.statements.push(`${sql.trim()}\n-- parameters: ${JSON.stringify(parameters)}`);
+    this.targets.push(target);
+    return Promise.resolve([]);
   }
 }
 
@@ -58,22 +74,24 @@ const ORDER_BY = [
 ];
 
 describe('HostConnectionsService SQL', () => {
-  let dataSource: RecordingDataSource;
+  let dataSource: UnconnectedDataSource;
+  let recorder: RecordingStatements;
   let service: HostConnectionsService;
 
   beforeAll(async () => {
-    dataSource = new RecordingDataSource(
+    dataSource = new UnconnectedDataSource(
       buildDataSourceOptions({
         ...DEFAULT_DATABASE_SETTINGS,
         DATABASE_URL: 'postgres://never-connected.invalid/none',
       }),
     );
     await dataSource.buildMetadataWithoutConnecting();
-    service = new HostConnectionsService(dataSource.getRepository(HostConnection));
+    recorder = new RecordingStatements(dataSource);
+    service = new HostConnectionsService(dataSource.getRepository(HostConnection), recorder);
   });
 
   beforeEach(() => {
-    dataSource.statements.length = 0;
+    recorder.clear();
   });
 
   // Every statement one list() call sends, in a stable order (page and count may race).
@@ -82,7 +100,7 @@ describe('HostConnectionsService SQL', () => {
     raw: Record<string, string | string[]>,
   ): Promise<string> {
     await service.list(org, plainToInstance(ListHostConnectionsQueryDto, raw));
-    return [...dataSource.statements].sort().join('\n\n');
+    return [...recorder.statements].sort().join('\n\n');
   }
 
   it.each(ORDER_BY.flatMap((orderBy) => ['asc', 'desc'].map((orderDir) => [orderBy, orderDir])))(
@@ -129,10 +147,14 @@ describe('HostConnectionsService SQL', () => {
   });
 
   it('should look for a connected link in either direction', async () => {
-    const access = new OrganizationAccessService(dataSource.getRepository(HostConnection));
+    const access = new OrganizationAccessService(
+      dataSource.getRepository(HostConnection),
+      recorder,
+    );
 
     await access.hasConnectedLink(HOST, GUEST);
 
-    expect(dataSource.statements.join('\n\n')).toMatchSnapshot();
+    expect(recorder.statements.join('\n\n')).toMatchSnapshot();
+    expect(recorder.targets).toEqual(['primary']);
   });
 });

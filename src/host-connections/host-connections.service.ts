@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import type { OrganizationContext } from '../auth/principal.js';
+import { PooledStatements } from '../database/pooled-statements.js';
 import type {
   HostConnectionDto,
   HostConnectionListDto,
@@ -21,19 +22,18 @@ export type StatementRunner = <T extends ObjectLiteral>(
   statement: SelectQueryBuilder<ObjectLiteral>,
 ) => Promise<T[]>;
 
-const runWithTypeorm: StatementRunner = (statement) => statement.getRawMany();
-
 @Injectable()
 export class HostConnectionsService {
   constructor(
     @InjectRepository(HostConnection) private readonly connections: Repository<HostConnection>,
+    private readonly statements: PooledStatements,
   ) {}
 
   list(
     org: OrganizationContext,
     query: ListHostConnectionsQueryDto,
   ): Promise<HostConnectionListDto> {
-    return this.listWith(org, query, runWithTypeorm);
+    return this.listWith(org, query, (statement) => this.statements.read(statement));
   }
 
   /**

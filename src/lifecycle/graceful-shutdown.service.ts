@@ -8,13 +8,16 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PooledStatements } from '../database/pooled-statements.js';
 import { ShutdownState } from './shutdown-state.js';
 
 /**
  * Drains HTTP on shutdown, before Nest closes the server and TypeORM the pool: readiness
  * turns 503, the listener stops accepting connections, idle keep-alive sockets close, and
  * requests in flight get up to SHUTDOWN_GRACE_PERIOD_MS to finish. Their responses carry
- * `Connection: close`, so no client reuses a socket that is about to go away.
+ * `Connection: close`, so no client reuses a socket that is about to go away. Requests
+ * still running after that lose their connections, and their statements their database
+ * connections, so that closing the pool cannot wait for them.
  */
 @Injectable()
 export class GracefulShutdown implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -25,6 +28,7 @@ export class GracefulShutdown implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly state: ShutdownState,
+    private readonly statements: PooledStatements,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,6 +56,7 @@ export class GracefulShutdown implements OnApplicationBootstrap, BeforeApplicati
         `Grace period over: closing ${this.inFlight.size} connection(s) with a request still running`,
       );
       server.closeAllConnections();
+      this.statements.abandonRunning();
     }
   }
 
