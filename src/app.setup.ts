@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
+import { JsonExpressAdapter } from './common/http/json-express-adapter.js';
 import { applyRequestLimits } from './common/limits/request-limits.js';
 import { setupSwagger } from './common/openapi/swagger.setup.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -23,12 +24,16 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
   const logger = await createRootLogger(config, options.logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    abortOnError: false,
-    // The API takes no request bodies: nothing parses them, so nothing can fail parsing one.
-    bodyParser: false,
-    logger: new PinoLoggerService(logger),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config),
+    new JsonExpressAdapter(),
+    {
+      abortOnError: false,
+      // The API takes no request bodies: nothing parses them, so nothing can fail parsing one.
+      bodyParser: false,
+      logger: new PinoLoggerService(logger),
+    },
+  );
   // First, so every later middleware, guard and log line already has the request id.
   app.use(requestLogging(logger));
   configureApp(app, config);
