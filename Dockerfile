@@ -44,4 +44,7 @@ COPY package.json ./
 USER 1000:1000
 EXPOSE 3000
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/src/main.js"]
+# V8's memory reducer shrinks an idle heap; the next burst after ~20 s of quiet then costs
+# twice the CPU per request for seconds while the heap grows back (docs/benchmarks.md).
+# A server keeps its heap instead: the memory limit is sized for the busy heap anyway.
+CMD ["node", "--no-memory-reducer", "dist/src/main.js"]

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -55,17 +56,27 @@ async function cpuMillisecondsOf(pid: number): Promise<number> {
   return ((utime + stime) * 1000) / TICKS_PER_SECOND;
 }
 
+/** Node's flags in `npm run start:prod`, which is the image's CMD. */
+export const PRODUCTION_NODE_FLAGS = (
+  JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }
+).scripts['start:prod']
+  .split(' ')
+  .filter((argument) => argument.startsWith('--'));
+
 /**
  * Starts `node <args>` with `env` added to this process's environment, on a free port of
- * the loopback interface, and waits until it answers HTTP.
+ * the loopback interface, and waits until it answers HTTP. Every server, the baseline
+ * too, runs with the production Node flags unless told otherwise, as the service does in
+ * its image.
  */
 export async function startServer(
   name: string,
   nodeArgs: string[],
   env: Record<string, string>,
+  nodeFlags: readonly string[] = PRODUCTION_NODE_FLAGS,
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, nodeArgs, {
+  const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     // Request logs would flood the terminal; failures show in the load results and on stderr.
     stdio: ['ignore', 'ignore', 'inherit'],

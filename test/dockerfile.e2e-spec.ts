@@ -131,9 +131,14 @@ describe('Dockerfile', () => {
     const tsconfig = JSON.parse(readFileSync('tsconfig.json', 'utf8')) as {
       compilerOptions: { outDir: string; rootDir: string };
     };
+    const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      scripts: Record<string, string>;
+    };
 
     expect(entrypoint.json).toEqual(['/usr/bin/tini', '--']);
-    expect(cmd.json).toEqual(['node', 'dist/src/main.js']);
+    expect(cmd.json).toEqual(['node', '--no-memory-reducer', 'dist/src/main.js']);
+    // npm run start:prod and the benchmark run the service as the image does.
+    expect(packageJson.scripts['start:prod']).toBe(cmd.json?.join(' '));
     expect(tsconfig.compilerOptions).toMatchObject({ outDir: 'dist', rootDir: '.' });
     expect(instructions(stageNamed(tini.from), 'RUN').map((run) => run.content)).toContainEqual(
       expect.stringContaining('apt-get install --yes --no-install-recommends tini'),

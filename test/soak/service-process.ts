@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRODUCTION_NODE_FLAGS } from '../../bench/server-process.js';
 import { unusedPort } from '../support/processes.js';
 
 export interface ServiceSample {
@@ -22,13 +23,14 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 /**
- * The built service (`npm run build`) as a process of its own, as it runs in production,
- * with scripts/soak-probe.mjs preloaded to report its memory and event-loop delay.
+ * The built service (`npm run build`) as a process of its own, as it runs in production
+ * (the Node flags of `npm run start:prod`), with scripts/soak-probe.mjs preloaded to report its memory and event-loop delay.
  */
 export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
   const port = await unusedPort();
-  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, MAIN], {
+  const nodeArgs = [...PRODUCTION_NODE_FLAGS, '--expose-gc', '--import', PROBE, MAIN];
+  const child = spawn(process.execPath, nodeArgs, {
     env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
