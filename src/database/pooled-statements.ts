@@ -7,8 +7,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
  * Runs query-builder statements on the pg pools TypeORM opened, with the same routing as
  * TypeORM: reads on a random read replica when there are any, else on the primary. It
  * skips the QueryRunner, broadcaster and result wrapping TypeORM sets up for every
- * statement, which cost 25–50 µs of CPU per statement on the hot path
- * (docs/benchmarks.md). The SQL and its parameters still travel separately.
+ * statement, about 15–25 µs of CPU per statement on the hot path (docs/benchmarks.md). The SQL and its parameters still travel separately.
  */
 @Injectable()
 export class PooledStatements {

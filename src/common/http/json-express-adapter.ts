@@ -4,7 +4,7 @@ import type { Response } from 'express';
 /**
  * Writes a handler's plain-object result with one JSON.stringify and one end(). Express's
  * res.json() gets to the same bytes through the app's JSON settings, a Buffer copy, a
- * freshness check and header lookups, which cost about 30 µs of CPU per request
+ * freshness check and header lookups, which cost about 15–30 µs of CPU per request
  * (docs/benchmarks.md). Node drops the body of a HEAD response. Anything else (strings,
  * streams, no body) goes through Nest's own reply.
  */
