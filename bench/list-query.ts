@@ -1,6 +1,7 @@
 import { parse as parseQueryString } from 'node:querystring';
 import { RequestValidationError } from '../src/common/errors/api-error.js';
 import { QueryIssue } from '../src/common/validation/query-issue.js';
+import { declaredParameters } from '../src/common/validation/validation.pipe.js';
 import {
   parseBoolean,
   parseEnum,
@@ -15,7 +16,7 @@ import {
   ORDER_DIRECTIONS,
   ORDER_FIELDS,
   SEARCH_FIELDS,
-  type ListHostConnectionsQueryDto,
+  ListHostConnectionsQueryDto,
 } from '../src/host-connections/dto/list-host-connections.query.dto.js';
 import {
   ACTION_TYPES,
@@ -33,17 +34,8 @@ function valueOf<T>(name: string, parsed: T | QueryIssue): T {
   return parsed;
 }
 
-const KNOWN_PARAMETERS = new Set([
-  'statuses',
-  'search_field',
-  'search_text',
-  'order_by',
-  'order_dir',
-  'archived',
-  'active_action_types',
-  'limit',
-  'offset',
-]);
+// Read once from the DTO, as the service's ValidationPipe does.
+const KNOWN_PARAMETERS = declaredParameters(ListHostConnectionsQueryDto);
 
 export function parseListQuery(search: string): ListHostConnectionsQueryDto {
   const raw = parseQueryString(search) as Record<string, RawQueryValue>;

@@ -45,7 +45,10 @@ class QueryValidationPipe extends ValidationPipe {
 // A DTO's parameters never change at run time: read its metadata once, not per request.
 const declaredByDto = new WeakMap<object, ReadonlySet<string>>();
 
-function declaredParameters(dto: NonNullable<ArgumentMetadata['metatype']>): ReadonlySet<string> {
+/** The query parameters a DTO declares, from its class-validator metadata. */
+export function declaredParameters(
+  dto: NonNullable<ArgumentMetadata['metatype']>,
+): ReadonlySet<string> {
   let declared = declaredByDto.get(dto);
   if (declared === undefined) {
     declared = new Set(
