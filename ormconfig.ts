@@ -1,4 +1,4 @@
-import { createCliDataSource } from './src/database/cli-data-source.js';
+import { createCliDataSource } from './src/tools/cli-data-source.js';
 
 // The DataSource the TypeORM CLI uses (typeorm migration:run -d dist/ormconfig.js, as the
 // Kubernetes migration Job runs it). It needs only DATABASE_URL, so migrations can run

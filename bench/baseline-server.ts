@@ -7,7 +7,7 @@ import type { OrganizationContext } from '../src/auth/principal.js';
 import { TokenVerifier } from '../src/auth/token-verifier.js';
 import { ApiError } from '../src/common/errors/api-error.js';
 import { normalizeUuid } from '../src/common/validation/uuid.js';
-import { buildDataSourceOptions } from '../src/config/database.options.js';
+import { buildDataSourceOptions } from '../src/database/database.options.js';
 import { validateEnvironment } from '../src/config/env.schema.js';
 import { PooledStatements } from '../src/database/pooled-statements.js';
 import { HostConnection } from '../src/host-connections/entities/host-connection.entity.js';

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
-} from '../src/config/database.options.js';
+} from '../src/database/database.options.js';
 
 const LOCAL_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE_NAME = 'hc_bench';

@@ -9,7 +9,7 @@ import type { OrganizationContext } from '../src/auth/principal.js';
 import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
-} from '../src/config/database.options.js';
+} from '../src/database/database.options.js';
 import { PooledStatements } from '../src/database/pooled-statements.js';
 import { HostConnection } from '../src/host-connections/entities/host-connection.entity.js';
 import { HostConnectionsService } from '../src/host-connections/host-connections.service.js';

@@ -17,10 +17,10 @@ import type { DatasetManifest } from './dataset/dataset-shape.js';
 /*
  * Loads bench/data into a freshly migrated hc_bench, then VACUUM ANALYZE. --importer bench
  * (the default) uses the benchmark's own loader; --importer db-import runs the service's
- * `npm run db:import` (dist/src/import/cli.js) on the same file instead.
+ * `npm run db:import` (dist/src/tools/import/import.cli.js) on the same file instead.
  */
 
-const IMPORT_CLI = 'dist/src/import/cli.js';
+const IMPORT_CLI = 'dist/src/tools/import/import.cli.js';
 
 async function loadWithBenchLoader(database: BenchDatabase, file: string): Promise<void> {
   const seconds = (from: number, to = Date.now()) => ((to - from) / 1000).toFixed(1);

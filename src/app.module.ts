@@ -5,11 +5,11 @@ import { AuthModule } from './auth/auth.module.js';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/config.module.js';
-import { buildDataSourceOptions } from './config/database.options.js';
-import { HealthModule } from './health/health.module.js';
+import { buildDataSourceOptions } from './database/database.options.js';
+import { HealthModule } from './platform/health/health.module.js';
 import { HostConnectionsModule } from './host-connections/host-connections.module.js';
-import { LifecycleModule } from './lifecycle/lifecycle.module.js';
-import { MetricsModule } from './metrics/metrics.module.js';
+import { LifecycleModule } from './platform/lifecycle/lifecycle.module.js';
+import { MetricsModule } from './platform/metrics/metrics.module.js';
 
 @Module({})
 export class AppModule {

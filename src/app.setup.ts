@@ -2,17 +2,17 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
-import { JsonExpressAdapter } from './common/http/json-express-adapter.js';
-import { applyRequestLimits } from './common/limits/request-limits.js';
-import { setupSwagger } from './common/openapi/swagger.setup.js';
+import { JsonExpressAdapter } from './platform/http/json-express-adapter.js';
+import { applyRequestLimits } from './platform/limits/request-limits.js';
+import { setupSwagger } from './platform/openapi/swagger.setup.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
-import { PinoLoggerService } from './logging/pino-logger.service.js';
-import { requestLogging } from './logging/request-logging.middleware.js';
-import { createRootLogger } from './logging/root-logger.js';
-import { HttpMetrics } from './metrics/http-metrics.js';
-import { recordHttpMetrics } from './metrics/http-metrics.middleware.js';
-import { applySecurity } from './security/security.setup.js';
+import { PinoLoggerService } from './platform/logging/pino-logger.service.js';
+import { requestLogging } from './platform/logging/request-logging.middleware.js';
+import { createRootLogger } from './platform/logging/root-logger.js';
+import { HttpMetrics } from './platform/metrics/http-metrics.js';
+import { recordHttpMetrics } from './platform/metrics/http-metrics.middleware.js';
+import { applySecurity } from './platform/security/security.setup.js';
 
 export interface CreateAppOptions {
   /** Where log lines go instead of stdout (tests read them back). */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_CONNECTED_HOST, DEMO_GUEST } from '../src/demo/demo-dataset.js';
+import { DEMO_CONNECTED_HOST, DEMO_GUEST } from '../src/tools/demo/demo-dataset.js';
 import { builtFile, ensureBuilt } from './support/build.js';
 import { runNode, type RunningProcess, unusedPort } from './support/processes.js';
 import { createTestDatabase } from './support/test-database.js';
@@ -106,7 +106,7 @@ describe('demo mode (npm start without DATABASE_URL)', () => {
   });
 
   const start = async () => {
-    running = runNode([builtFile('src/demo/start.ts')], env);
+    running = runNode([builtFile('src/tools/demo/demo.cli.ts')], env);
     await running.waitFor(READY, START_TIMEOUT_MS);
     return running;
   };
@@ -171,7 +171,7 @@ describe('demo mode (npm start without DATABASE_URL)', () => {
       );
       await holder.waitFor('listening', START_TIMEOUT_MS);
 
-      const demo = runNode([builtFile('src/demo/start.ts')], env);
+      const demo = runNode([builtFile('src/tools/demo/demo.cli.ts')], env);
       const { code } = await demo.exited;
       holder.child.kill('SIGTERM');
       await holder.exited;
@@ -193,7 +193,7 @@ describe('demo mode (npm start without DATABASE_URL)', () => {
       const database = await createTestDatabase();
       const emptyDirectory = join(dataDirectory, 'unused');
       try {
-        running = runNode([builtFile('src/demo/start.ts')], {
+        running = runNode([builtFile('src/tools/demo/demo.cli.ts')], {
           ...env,
           DEMO_DATA_DIR: emptyDirectory,
           DATABASE_URL: database.url,

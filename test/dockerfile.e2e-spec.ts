@@ -166,7 +166,7 @@ describe('.dockerignore', () => {
       'node_modules/pg/package.json',
       'dist/src/main.js',
       'test/smoke.e2e-spec.ts',
-      'src/logging/request-id.spec.ts',
+      'src/platform/logging/request-id.spec.ts',
       'deploy/kubernetes/secrets.env',
       'coverage/lcov.info',
       'Dockerfile',

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
-} from '../src/config/database.options.js';
+} from '../src/database/database.options.js';
 import { buildApp, type BuiltApp, ChildApp } from './support/built-app.js';
 import { aConnection, anOrganization, type OrganizationRow } from './support/factories.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';

@@ -1,4 +1,4 @@
-import { ShutdownState } from '../src/lifecycle/shutdown-state.js';
+import { ShutdownState } from '../src/platform/lifecycle/shutdown-state.js';
 import { createTestDatabase } from './support/test-database.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 

@@ -16,7 +16,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 // transactional DDL. The test kills the real command-line process, as a deploy or the OOM
 // killer would, and compares everything the import could have touched.
 
-const CLI = builtFile('src/import/cli.ts');
+const CLI = builtFile('src/tools/import/import.cli.ts');
 const BIG_ORGANIZATIONS = 20_000;
 const CONNECTIONS_PER_GUEST = 10;
 const WAIT_MS = 60_000;

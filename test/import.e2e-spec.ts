@@ -8,10 +8,14 @@ import { DataSource } from 'typeorm';
 import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
-} from '../src/config/database.options.js';
-import { runImportCommand } from '../src/import/import-command.js';
-import { importDocument, type ImportOptions, type ImportResult } from '../src/import/importer.js';
-import { textSource } from '../src/import/json-tokens.js';
+} from '../src/database/database.options.js';
+import { runImportCommand } from '../src/tools/import/import-command.js';
+import {
+  importDocument,
+  type ImportOptions,
+  type ImportResult,
+} from '../src/tools/import/importer.js';
+import { textSource } from '../src/tools/import/json-tokens.js';
 import { builtFile, ensureBuilt } from './support/build.js';
 import { runRecorded } from './support/commands.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -514,7 +518,7 @@ describe('data import (npm run db:import)', () => {
 
       const error = (await promisify(execFile)(
         process.execPath,
-        [builtFile('src/import/cli.ts'), path],
+        [builtFile('src/tools/import/import.cli.ts'), path],
         {
           env: { ...process.env, DATABASE_URL: database.url },
         },

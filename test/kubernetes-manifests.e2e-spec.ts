@@ -12,7 +12,7 @@ import type { IContainer, IPodSpec } from 'kubernetes-models/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { readStages } from '../scripts/lib/dockerfile.mjs';
 import { EnvironmentVariables, validateEnvironment } from '../src/config/env.schema.js';
-import { READINESS_DATABASE_TIMEOUT_MS } from '../src/health/readiness.indicators.js';
+import { READINESS_DATABASE_TIMEOUT_MS } from '../src/platform/health/readiness.indicators.js';
 import { startTestApp } from './support/test-app.js';
 
 const FOLDER = 'deploy/kubernetes';

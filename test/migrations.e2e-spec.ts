@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { runMigrationCommand } from '../src/database/migration-command.js';
+import { runMigrationCommand } from '../src/tools/migrate/migrate-command.js';
 import { builtFile, ensureBuilt } from './support/build.js';
 import { runRecorded } from './support/commands.js';
 import { databaseUrl, dropDatabase, onServer, TEST_ENV } from './support/test-database.js';
@@ -89,12 +89,12 @@ describe('migrations (npm run db:migrate / db:revert)', () => {
     [
       [],
       { DATABASE_URL: 'postgres://x@127.0.0.1/x' },
-      'Usage: node dist/src/database/cli.js migrate|revert',
+      'Usage: node dist/src/tools/migrate/migrate.cli.js migrate|revert',
     ],
     [
       ['up'],
       { DATABASE_URL: 'postgres://x@127.0.0.1/x' },
-      'Usage: node dist/src/database/cli.js migrate|revert',
+      'Usage: node dist/src/tools/migrate/migrate.cli.js migrate|revert',
     ],
     [['migrate'], {}, 'DATABASE_URL is required'],
   ])('should refuse %j with %j in one line and exit 1', async (args, env, message) => {
@@ -108,7 +108,7 @@ describe('migrations (npm run db:migrate / db:revert)', () => {
 
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [builtFile('src/database/cli.ts'), 'migrate'],
+      [builtFile('src/tools/migrate/migrate.cli.ts'), 'migrate'],
       { env: { ...process.env, DATABASE_URL: url } },
     );
 

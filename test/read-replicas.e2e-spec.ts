@@ -3,7 +3,7 @@ import type { ErrorEnvelope } from '../src/common/errors/api-error.js';
 import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
-} from '../src/config/database.options.js';
+} from '../src/database/database.options.js';
 import { aConnection, anOrganization, type OrganizationRow } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';

@@ -6,7 +6,9 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 import { TEST_JWT_SECRET } from './support/tokens.js';
 
 const tokenCli = (args: string[], env: NodeJS.ProcessEnv) =>
-  promisify(execFile)(process.execPath, [builtFile('src/auth/token-cli.ts'), ...args], { env });
+  promisify(execFile)(process.execPath, [builtFile('src/tools/token/token.cli.ts'), ...args], {
+    env,
+  });
 
 describe('token tool (npm run token)', () => {
   let t: TestApp;

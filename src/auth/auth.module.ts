@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LimitsModule } from '../common/limits/limits.module.js';
+import { LimitsModule } from '../platform/limits/limits.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { HostConnection } from '../host-connections/entities/host-connection.entity.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';

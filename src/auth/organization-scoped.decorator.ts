@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
-import { RateLimitGuard } from '../common/limits/rate-limit.guard.js';
+import { RateLimitGuard } from '../platform/limits/rate-limit.guard.js';
 import { ACCESS_RULE, type AccessRule } from './access-rule.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { OrganizationGuard } from './organization.guard.js';

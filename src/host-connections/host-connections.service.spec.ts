@@ -4,7 +4,7 @@ import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm
 import { OrganizationAccessService } from '../auth/organization-access.service.js';
 import type { OrganizationContext } from '../auth/principal.js';
 import { PooledStatements } from '../database/pooled-statements.js';
-import { buildDataSourceOptions, DEFAULT_DATABASE_SETTINGS } from '../config/database.options.js';
+import { buildDataSourceOptions, DEFAULT_DATABASE_SETTINGS } from '../database/database.options.js';
 import { ListHostConnectionsQueryDto } from './dto/list-host-connections.query.dto.js';
 import { HostConnection } from './entities/host-connection.entity.js';
 import { HostConnectionsService } from './host-connections.service.js';

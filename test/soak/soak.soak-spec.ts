@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
-} from '../../src/config/database.options.js';
+} from '../../src/database/database.options.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { TEST_JWT_SECRET, tokenFor } from '../support/tokens.js';
 import { seedSoakData } from './soak-data.js';

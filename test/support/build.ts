@@ -48,7 +48,7 @@ export async function ensureBuilt(): Promise<void> {
   );
 }
 
-/** The compiled file of a source path such as `src/import/cli.ts`. */
+/** The compiled file of a source path such as `src/tools/import/import.cli.ts`. */
 export function builtFile(source: string): string {
   return join(PROJECT_ROOT, 'dist', source.replace(/\.ts$/, '.js'));
 }

@@ -1,4 +1,4 @@
-import type { CommandOutput } from '../../src/common/cli/run-cli.js';
+import type { CommandOutput } from '../../src/tools/run-cli.js';
 
 export type Command = (
   args: string[],

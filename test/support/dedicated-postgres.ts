@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
-} from '../../src/config/database.options.js';
+} from '../../src/database/database.options.js';
 import {
   type EmbeddedDatabase,
   startEmbeddedPostgres,

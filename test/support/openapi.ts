@@ -9,7 +9,7 @@ import type {
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import { AppModule } from '../../src/app.module.js';
-import { buildOpenApiDocument } from '../../src/common/openapi/openapi-document.js';
+import { buildOpenApiDocument } from '../../src/platform/openapi/openapi-document.js';
 import { validateEnvironment } from '../../src/config/env.schema.js';
 import { toJsonSchema } from './openapi-json-schema.js';
 import { TEST_JWT_SECRET } from './tokens.js';

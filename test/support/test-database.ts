@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
-} from '../../src/config/database.options.js';
+} from '../../src/database/database.options.js';
 
 export const TEST_ENV = {
   serverUrl: 'HOST_CONNECTIONS_TEST_SERVER_URL',

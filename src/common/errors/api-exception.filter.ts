@@ -9,7 +9,7 @@ import {
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../../database/database-errors.js';
-import { REQUEST_ID_HEADER } from '../../logging/request-id.js';
+import { REQUEST_ID_HEADER } from '../../platform/logging/request-id.js';
 import {
   ApiError,
   type ErrorEnvelope,

