@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PooledStatements } from './pooled-statements.js';
+import { DatabaseStatements } from './database-statements.js';
 
-@Module({ providers: [PooledStatements], exports: [PooledStatements] })
+@Module({ providers: [DatabaseStatements], exports: [DatabaseStatements] })
 export class DatabaseModule {}

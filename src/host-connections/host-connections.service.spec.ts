@@ -1,12 +1,24 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type ObjectLiteral, type ReplicationMode } from 'typeorm';
 import { OrganizationAccessService } from '../auth/organization-access.service.js';
 import type { OrganizationContext } from '../auth/principal.js';
-import { PooledStatements } from '../database/pooled-statements.js';
+import { DatabaseStatements } from '../database/database-statements.js';
 import { buildDataSourceOptions, DEFAULT_DATABASE_SETTINGS } from '../database/database.options.js';
-import { ListHostConnectionsQueryDto } from './dto/list-host-connections.query.dto.js';
+import {
+  ListHostConnectionsQueryDto,
+  ORDER_DIRECTIONS,
+  ORDER_FIELDS,
+  SEARCH_FIELDS,
+} from './dto/list-host-connections.query.dto.js';
 import { HostConnection } from './entities/host-connection.entity.js';
+import {
+  countQuery,
+  type FilterShape,
+  type ListValues,
+  pageQuery,
+  type PageShape,
+} from './host-connections.queries.js';
 import { HostConnectionsService } from './host-connections.service.js';
 
 // Snapshots of the SQL each query shape sends, so a change to it shows in review.
@@ -20,31 +32,23 @@ class UnconnectedDataSource extends DataSource {
 }
 
 /** Records each statement, and where it would have run, instead of running it. */
-class RecordingStatements extends PooledStatements {
+class RecordingStatements extends DatabaseStatements {
   readonly statements: string[] = [];
-  readonly targets: Array<'replica or primary' | 'primary'> = [];
+  readonly targets: ReplicationMode[] = [];
 
-  override read<T extends ObjectLiteral>(statement: SelectQueryBuilder<ObjectLiteral>) {
-    return this.record<T>('replica or primary', statement);
-  }
-
-  override readPrimary<T extends ObjectLiteral>(statement: SelectQueryBuilder<ObjectLiteral>) {
-    return this.record<T>('primary', statement);
+  override query<T extends ObjectLiteral>(
+    mode: ReplicationMode,
+    sql: string,
+    parameters: readonly unknown[],
+  ): Promise<T[]> {
+    this.statements.push(`${sql.trim()}\n-- parameters: ${JSON.stringify(parameters)}`);
+    this.targets.push(mode);
+    return Promise.resolve([]);
   }
 
   clear(): void {
     this.statements.length = 0;
     this.targets.length = 0;
-  }
-
-  private record<T>(
-    target: 'replica or primary' | 'primary',
-    statement: SelectQueryBuilder<ObjectLiteral>,
-  ): Promise<T[]> {
-    const [sql, parameters] = statement.getQueryAndParameters();
-    this.statements.push(`${sql.trim()}\n-- parameters: ${JSON.stringify(parameters)}`);
-    this.targets.push(target);
-    return Promise.resolve([]);
   }
 }
 
@@ -155,6 +159,95 @@ describe('HostConnectionsService SQL', () => {
     await access.hasConnectedLink(HOST, GUEST);
 
     expect(recorder.statements.join('\n\n')).toMatchSnapshot();
-    expect(recorder.targets).toEqual(['primary']);
+    expect(recorder.targets).toEqual(['master']);
+  });
+
+  // Every shape the statement cache can hold: 448 pages and 32 counts.
+  const FILTER_SHAPES: FilterShape[] = [false, true].flatMap((archived) =>
+    [false, true].flatMap((actionTypes) =>
+      [null, ...SEARCH_FIELDS].flatMap((search) =>
+        [false, true].map((cross) => ({ archived, actionTypes, search, cross })),
+      ),
+    ),
+  );
+  const PAGE_SHAPES: PageShape[] = FILTER_SHAPES.flatMap((filters) =>
+    ORDER_FIELDS.flatMap((field) =>
+      ORDER_DIRECTIONS.map((direction) => ({ ...filters, order: { field, direction } })),
+    ),
+  );
+
+  function requestOf(shape: PageShape, limit: number, offset: number) {
+    const org = shape.cross ? CROSS : SELF;
+    const raw: Record<string, string> = {
+      statuses: 'connected,disconnected',
+      order_by: shape.order.field,
+      order_dir: shape.order.direction,
+      limit: String(limit),
+      offset: String(offset),
+    };
+    if (shape.archived) raw.archived = 'false';
+    if (shape.actionTypes) raw.active_action_types = 'analytics_request';
+    if (shape.search !== null) {
+      raw.search_field = shape.search;
+      raw.search_text = '50%_off';
+    }
+    const values: ListValues = {
+      targetId: org.targetId,
+      partyId: org.partyId,
+      statuses: ['connected', 'disconnected'],
+      limit,
+      offset,
+      ...(shape.archived && { archived: false }),
+      ...(shape.actionTypes && { actionTypes: ['analytics_request'] }),
+      ...(shape.search !== null && { pattern: '%50\\%\\_off%' }),
+    };
+    return { org, query: plainToInstance(ListHostConnectionsQueryDto, raw), values };
+  }
+
+  // What the query builder itself produces for the shape, with the request's values.
+  function built(
+    statement: ReturnType<typeof pageQuery> | ReturnType<typeof countQuery>,
+    values: ListValues,
+  ) {
+    const [sql, parameters] = statement.setParameters(values).getQueryAndParameters();
+    return `${sql.trim()}\n-- parameters: ${JSON.stringify(parameters)}`;
+  }
+
+  it('should send, for every shape the cache holds, exactly what the query builder builds', async () => {
+    const mismatches: string[] = [];
+    const texts = new Set<string>();
+
+    for (const shape of PAGE_SHAPES) {
+      // Twice, with other values: the second request is served from the cache.
+      for (const [limit, offset] of [
+        [10, 20],
+        [7, 0],
+      ]) {
+        const { org, query, values } = requestOf(shape, limit, offset);
+        recorder.clear();
+        await service.list(org, query);
+        const [page] = recorder.statements;
+        if (page !== built(pageQuery(dataSource.manager, shape), values))
+          mismatches.push(`page ${JSON.stringify(shape)}`);
+        texts.add(page.split('\n')[0]);
+      }
+    }
+    for (const shape of FILTER_SHAPES) {
+      const { org, query, values } = requestOf(
+        { ...shape, order: { field: 'host_name', direction: 'asc' } },
+        0,
+        0,
+      );
+      recorder.clear();
+      await service.list(org, query);
+      if (recorder.statements[0] !== built(countQuery(dataSource.manager, shape), values))
+        mismatches.push(`count ${JSON.stringify(shape)}`);
+      texts.add(recorder.statements[0].split('\n')[0]);
+    }
+
+    expect(mismatches).toEqual([]);
+    expect(PAGE_SHAPES.length + FILTER_SHAPES.length).toBe(480);
+    // Each shape its own text, whatever the values: limit and offset are parameters too.
+    expect(texts.size).toBe(480);
   });
 });

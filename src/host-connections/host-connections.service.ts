@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import type { Repository } from 'typeorm';
 import type { OrganizationContext } from '../auth/principal.js';
-import { PooledStatements } from '../database/pooled-statements.js';
+import { escapeLike } from '../common/validation/escape-like.js';
+import { DatabaseStatements } from '../database/database-statements.js';
 import type {
   HostConnectionDto,
   HostConnectionListDto,
@@ -10,53 +11,50 @@ import type {
 import type { ListHostConnectionsQueryDto } from './dto/list-host-connections.query.dto.js';
 import { HostConnection } from './entities/host-connection.entity.js';
 import {
-  countQuery,
-  type ListFilters,
-  type ListOrder,
-  pageQuery,
+  bind,
+  type FilterShape,
+  ListStatements,
+  type ListValues,
   type PageRow,
 } from './host-connections.queries.js';
 
-/** Runs one statement and resolves to its rows. */
-export type StatementRunner = <T extends ObjectLiteral>(
-  statement: SelectQueryBuilder<ObjectLiteral>,
-) => Promise<T[]>;
-
 @Injectable()
 export class HostConnectionsService {
-  constructor(
-    @InjectRepository(HostConnection) private readonly connections: Repository<HostConnection>,
-    private readonly statements: PooledStatements,
-  ) {}
+  private readonly listStatements: ListStatements;
 
-  list(
-    org: OrganizationContext,
-    query: ListHostConnectionsQueryDto,
-  ): Promise<HostConnectionListDto> {
-    return this.listWith(org, query, (statement) => this.statements.read(statement));
+  constructor(
+    @InjectRepository(HostConnection) connections: Repository<HostConnection>,
+    private readonly statements: DatabaseStatements,
+  ) {
+    this.listStatements = new ListStatements(connections.manager);
   }
 
-  /**
-   * list(), with the statements run by `run`: the benchmark's framework-free baseline
-   * passes a bare pg pool, so both run the very same SQL and logic.
-   */
-  async listWith(
+  async list(
     org: OrganizationContext,
     query: ListHostConnectionsQueryDto,
-    run: StatementRunner,
   ): Promise<HostConnectionListDto> {
-    const filters: ListFilters = {
+    const shape: FilterShape = {
+      archived: query.archived !== undefined,
+      actionTypes: query.active_action_types !== undefined,
+      search: query.search_text === undefined ? null : query.search_field,
+      cross: org.partyId !== null,
+    };
+    const values: ListValues = {
+      targetId: org.targetId,
+      partyId: org.partyId,
       statuses: query.statuses,
       archived: query.archived,
       actionTypes: query.active_action_types,
-      search:
-        query.search_text === undefined
-          ? undefined
-          : { field: query.search_field, text: query.search_text },
+      pattern: query.search_text === undefined ? undefined : `%${escapeLike(query.search_text)}%`,
+      limit: query.limit,
+      offset: query.offset,
     };
-    const order: ListOrder = { field: query.order_by, direction: query.order_dir };
     if (query.limit > 0) {
-      const rows = await run<PageRow>(pageQuery(this.connections, org, filters, order, query));
+      const page = this.listStatements.page({
+        ...shape,
+        order: { field: query.order_by, direction: query.order_dir },
+      });
+      const rows = await this.read<PageRow>(page.sql, bind(page, values));
       // An empty first page means nothing matches; past the last row the total is unknown.
       if (rows.length > 0 || query.offset === 0) {
         return {
@@ -65,12 +63,18 @@ export class HostConnectionsService {
         };
       }
     }
-    const [count] = await run<{ total_items: string }>(countQuery(this.connections, org, filters));
-    return { items: [], total_items: Number(count?.total_items ?? 0) };
+    const count = this.listStatements.count(shape);
+    const [total] = await this.read<{ total_items: string }>(count.sql, bind(count, values));
+    return { items: [], total_items: Number(total?.total_items ?? 0) };
+  }
+
+  // Lists may lag the primary a little: TypeORM sends them to a read replica if any.
+  private read<T extends object>(sql: string, parameters: unknown[]): Promise<T[]> {
+    return this.statements.query<T>('slave', sql, parameters);
   }
 }
 
-export function toHostConnection(row: HostConnectionDto): HostConnectionDto {
+function toHostConnection(row: HostConnectionDto): HostConnectionDto {
   return {
     host_organization_id: row.host_organization_id,
     guest_organization_id: row.guest_organization_id,

@@ -8,7 +8,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { PooledStatements } from '../../database/pooled-statements.js';
+import { DatabaseStatements } from '../../database/database-statements.js';
 import { ShutdownState } from './shutdown-state.js';
 
 /**
@@ -28,7 +28,7 @@ export class GracefulShutdown implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly state: ShutdownState,
-    private readonly statements: PooledStatements,
+    private readonly statements: DatabaseStatements,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
