@@ -1,78 +1,102 @@
-import 'reflect-metadata';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
 import pg from 'pg';
-import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
-import { OrganizationAccessService } from '../src/auth/organization-access.service.js';
-import type { OrganizationContext } from '../src/auth/principal.js';
-import { TokenVerifier } from '../src/auth/token-verifier.js';
-import { ApiError } from '../src/common/errors/api-error.js';
-import { normalizeUuid } from '../src/common/validation/uuid.js';
-import { buildDataSourceOptions } from '../src/database/database.options.js';
-import { validateEnvironment } from '../src/config/env.schema.js';
-import { PooledStatements } from '../src/database/pooled-statements.js';
-import { HostConnection } from '../src/host-connections/entities/host-connection.entity.js';
 import {
-  HostConnectionsService,
-  type StatementRunner,
-} from '../src/host-connections/host-connections.service.js';
-import { parseListQuery } from './list-query.js';
+  baselineStatement,
+  CONNECTED_LINK_SQL,
+  leanQuery,
+  UnsupportedRequest,
+} from './baseline-statements.js';
 
 /*
- * The benchmark's yardstick: what GET /host-connections costs with no framework at all.
- * node:http and pg, the same token verification, query parsers and SQL as the service
- * (the statements come from the service's own query builders, so they cannot drift), and
- * none of the rest. Not a second implementation of the contract: it serves the
- * benchmark's requests and answers anything it does not understand with an error.
+ * The benchmark's yardstick: the least GET /host-connections can cost in Node. node:http
+ * and pg, the same statements as the service held as its own SQL text, HS256 checked
+ * with one node:crypto HMAC, no framework and no ORM. Not a second implementation of the
+ * contract: it serves the benchmark's requests, and answers anything else with an error.
  */
 
-const config = validateEnvironment(process.env);
-// Only for the entity metadata the query builders need; queries go through `pool`.
-const dataSource = new DataSource(buildDataSourceOptions(config));
-await dataSource.initialize();
-const connections = dataSource.getRepository(HostConnection);
-// Their own runner (TypeORM's pools) is never used here: statements run on `pool`.
-const unused = new PooledStatements(dataSource);
-const service = new HostConnectionsService(connections, unused);
-const access = new OrganizationAccessService(connections, unused);
-const verifier = new TokenVerifier(config);
+const secret = process.env.JWT_SECRET ?? '';
+if (secret === '') throw new Error('JWT_SECRET must be set');
 const pool = new pg.Pool({
-  connectionString: config.DATABASE_URL,
-  max: config.DATABASE_POOL_SIZE,
-  statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+  statement_timeout: Number(process.env.DATABASE_STATEMENT_TIMEOUT_MS ?? 5000),
 });
 
-const BEARER = /^Bearer +([^\s]+) *$/i;
-const READ_SCOPE = 'host_connections:read';
-
-async function organizationContext(request: IncomingMessage): Promise<OrganizationContext> {
-  const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-  if (token === undefined) throw new ApiError(401, []);
-  const principal = await verifier.verify(token);
-  if (!principal.scopes.has(READ_SCOPE)) throw new ApiError(403, []);
-  const requesterId = normalizeUuid(request.headers['requester-organization-id']);
-  const targetId = normalizeUuid(request.headers['target-organization-id']);
-  if (requesterId === undefined || targetId === undefined) throw new ApiError(422, []);
-  if (principal.organizationId !== requesterId) throw new ApiError(403, []);
-  if (requesterId === targetId) return { requesterId, targetId, mode: 'self', partyId: null };
-  const [sql, parameters] = access
-    .connectedLinkQuery(requesterId, targetId)
-    .getQueryAndParameters();
-  const link = await pool.query(sql, parameters);
-  if (link.rowCount === 0) throw new ApiError(403, []);
-  return { requesterId, targetId, mode: 'cross', partyId: requesterId };
+class Refused extends Error {
+  constructor(readonly status: number) {
+    super(String(status));
+  }
 }
 
-// The service's own list logic and statements, executed on the bare pool.
-const runOnPool: StatementRunner = async <T extends pg.QueryResultRow>(
-  statement: SelectQueryBuilder<ObjectLiteral>,
-) => {
-  const [sql, parameters] = statement.getQueryAndParameters();
-  return (await pool.query<T>(sql, parameters)).rows;
-};
+const BEARER = /^Bearer +([^\s]+) *$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const READ_SCOPE = 'host_connections:read';
+
+interface Claims {
+  org_id?: unknown;
+  scope?: unknown;
+  exp?: unknown;
+  nbf?: unknown;
+}
+
+// HS256 only: header and signature checked, then the time claims, as the service does.
+function verifiedClaims(token: string): Claims {
+  const [header, payload, signature, extra] = token.split('.');
+  if (extra !== undefined || signature === undefined) throw new Refused(401);
+  const alg = (JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: unknown }).alg;
+  if (alg !== 'HS256') throw new Refused(401);
+  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Refused(401);
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Claims;
+  const now = Date.now() / 1000;
+  if (typeof claims.exp !== 'number' || claims.exp <= now) throw new Refused(401);
+  if (typeof claims.nbf === 'number' && claims.nbf > now) throw new Refused(401);
+  return claims;
+}
+
+function organization(value: string | string[] | undefined): string {
+  if (typeof value !== 'string' || !UUID.test(value)) throw new Refused(422);
+  return value.toLowerCase();
+}
 
 async function list(request: IncomingMessage, search: string): Promise<string> {
-  const org = await organizationContext(request);
-  return JSON.stringify(await service.listWith(org, parseListQuery(search), runOnPool));
+  const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  if (token === undefined) throw new Refused(401);
+  const claims = verifiedClaims(token);
+  if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes(READ_SCOPE))
+    throw new Refused(403);
+  const requesterId = organization(request.headers['requester-organization-id']);
+  const targetId = organization(request.headers['target-organization-id']);
+  if (claims.org_id !== requesterId) throw new Refused(403);
+  const cross = requesterId !== targetId;
+  if (cross && (await pool.query(CONNECTED_LINK_SQL, [requesterId, targetId])).rowCount === 0)
+    throw new Refused(403);
+  const { sql, values } = baselineStatement(
+    leanQuery(parseQueryString(search)),
+    targetId,
+    cross ? requesterId : null,
+  );
+  const { rows } = await pool.query<Record<string, unknown>>(sql, values);
+  return JSON.stringify({
+    items: rows.map((row) => ({
+      host_organization_id: row.host_organization_id,
+      guest_organization_id: row.guest_organization_id,
+      host_name: row.host_name,
+      host_email: row.host_email,
+      owner_email: row.owner_email,
+      status: row.status,
+      archived: row.archived,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+      archived_at: row.archived_at,
+      active_action_type: row.active_action_type,
+      active_action_updated_at: row.active_action_updated_at,
+    })),
+    total_items: Number(rows[0]?.total_items ?? 0),
+  });
 }
 
 function send(response: ServerResponse, status: number, body: string): void {
@@ -93,7 +117,9 @@ const server = createServer((request, response) => {
   list(request, search).then(
     (body) => send(response, 200, body),
     (error: unknown) => {
-      if (error instanceof ApiError) send(response, error.status, JSON.stringify(error.details));
+      if (error instanceof Refused) send(response, error.status, '{"detail":[]}');
+      else if (error instanceof UnsupportedRequest || error instanceof SyntaxError)
+        send(response, 422, '{"detail":[]}');
       else {
         console.error(error);
         send(response, 500, '{"detail":[]}');
@@ -104,8 +130,8 @@ const server = createServer((request, response) => {
 
 const shutdown = () => {
   server.close();
-  void Promise.all([pool.end(), dataSource.destroy()]).then(() => process.exit(0));
+  void pool.end().then(() => process.exit(0));
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
-server.listen(config.PORT, config.HOST);
+server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1');

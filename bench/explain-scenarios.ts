@@ -3,20 +3,22 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { plainToInstance } from 'class-transformer';
+import { parse as parseQueryString } from 'node:querystring';
+import { DataSource, type ObjectLiteral, type ReplicationMode } from 'typeorm';
 import { OrganizationAccessService } from '../src/auth/organization-access.service.js';
 import type { OrganizationContext } from '../src/auth/principal.js';
 import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
 } from '../src/database/database.options.js';
-import { PooledStatements } from '../src/database/pooled-statements.js';
+import { DatabaseStatements } from '../src/database/database-statements.js';
+import { ListHostConnectionsQueryDto } from '../src/host-connections/dto/list-host-connections.query.dto.js';
 import { HostConnection } from '../src/host-connections/entities/host-connection.entity.js';
 import { HostConnectionsService } from '../src/host-connections/host-connections.service.js';
 import { MANIFEST_FILE, RESULTS_DIRECTORY } from './bench-paths.js';
 import { openBenchDatabase } from './bench-database.js';
 import type { DatasetManifest } from './dataset/dataset-shape.js';
-import { parseListQuery } from './list-query.js';
 import { benchScenarios } from './scenarios.js';
 
 /*
@@ -32,10 +34,27 @@ interface Statement {
   parameters: unknown[];
 }
 
-const statementOf = (name: string, qb: SelectQueryBuilder<ObjectLiteral>): Statement => {
-  const [sql, parameters] = qb.getQueryAndParameters();
-  return { name, sql, parameters };
-};
+/** Runs the service's statements on one client, and keeps them for the report. */
+class RecordingStatements extends DatabaseStatements {
+  readonly recorded: Statement[] = [];
+
+  constructor(
+    dataSource: DataSource,
+    private readonly client: pg.Client,
+  ) {
+    super(dataSource);
+  }
+
+  override async query<T extends ObjectLiteral>(
+    mode: ReplicationMode,
+    sql: string,
+    parameters: readonly unknown[],
+  ): Promise<T[]> {
+    const name = `statement ${this.recorded.length + 1} (${mode === 'master' ? 'primary' : 'replica or primary'})`;
+    this.recorded.push({ name, sql, parameters: [...parameters] });
+    return (await this.client.query<T>(sql, [...parameters])).rows;
+  }
+}
 
 async function databaseMilliseconds(client: pg.Client, statement: Statement): Promise<number> {
   const { rows } = await client.query<{ 'QUERY PLAN': [Record<string, number>] }>(
@@ -99,9 +118,9 @@ async function main(): Promise<void> {
   const report: string[] = [];
   try {
     const connections = dataSource.getRepository(HostConnection);
-    const statements = new PooledStatements(dataSource);
-    const service = new HostConnectionsService(connections, statements);
-    const access = new OrganizationAccessService(connections, statements);
+    const recorder = new RecordingStatements(dataSource, client);
+    const service = new HostConnectionsService(connections, recorder);
+    const access = new OrganizationAccessService(connections, recorder);
     for (const scenario of scenarios) {
       const cross = scenario.requesterId !== scenario.targetId;
       const org: OrganizationContext = {
@@ -111,18 +130,13 @@ async function main(): Promise<void> {
         partyId: cross ? scenario.requesterId : null,
       };
       // The statements a request runs, recorded while the service's own logic runs them.
-      const statements = cross
-        ? [statementOf('access', access.connectedLinkQuery(org.requesterId, org.targetId))]
-        : [];
-      await service.listWith(
+      recorder.recorded.length = 0;
+      if (cross) await access.hasConnectedLink(org.requesterId, org.targetId);
+      await service.list(
         org,
-        parseListQuery(scenario.query),
-        async <T extends ObjectLiteral>(qb: SelectQueryBuilder<ObjectLiteral>) => {
-          const statement = statementOf(`statement ${statements.length + 1}`, qb);
-          statements.push(statement);
-          return (await client.query<T>(statement.sql, statement.parameters)).rows;
-        },
+        plainToInstance(ListHostConnectionsQueryDto, parseQueryString(scenario.query)),
       );
+      const statements = [...recorder.recorded];
       report.push(`### ${scenario.id}: ${scenario.description}\n\n\`?${scenario.query}\`\n`);
       let total = 0;
       for (const statement of statements) {

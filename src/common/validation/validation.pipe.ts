@@ -46,7 +46,7 @@ class QueryValidationPipe extends ValidationPipe {
 const declaredByDto = new WeakMap<object, ReadonlySet<string>>();
 
 /** The query parameters a DTO declares, from its class-validator metadata. */
-export function declaredParameters(
+function declaredParameters(
   dto: NonNullable<ArgumentMetadata['metatype']>,
 ): ReadonlySet<string> {
   let declared = declaredByDto.get(dto);
