@@ -10,6 +10,7 @@ describe('readBenchOptions', () => {
       scenarios: null,
       profile: false,
       logLevel: 'warn',
+      node: process.execPath,
     });
   });
 

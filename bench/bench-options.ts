@@ -8,10 +8,13 @@ export interface BenchOptions {
   scenarios: string[] | null;
   profile: boolean;
   logLevel: string;
+  /** The Node binary both servers run on: the image's major is what users get. */
+  node: string;
 }
 
 const USAGE = `npm run bench -- [--duration 3] [--warmup 1] [--connections 32] [--rounds 2]
-                    [--scenarios S1,S2a,...] [--profile] [--log-level warn]`;
+                    [--scenarios S1,S2a,...] [--profile] [--log-level warn]
+                    [--node /path/to/node]   (default: the node running the bench)`;
 
 function positiveInteger(name: string, text: string): number {
   if (!/^[0-9]+$/.test(text) || Number(text) === 0)
@@ -31,6 +34,7 @@ export function readBenchOptions(argv: string[]): BenchOptions {
       scenarios: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'warn' },
+      node: { type: 'string', default: process.execPath },
     },
     strict: true,
   });
@@ -42,5 +46,6 @@ export function readBenchOptions(argv: string[]): BenchOptions {
     scenarios: values.scenarios === undefined ? null : values.scenarios.split(','),
     profile: values.profile,
     logLevel: values['log-level'],
+    node: values.node,
   };
 }

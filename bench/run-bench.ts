@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { MANIFEST_FILE, RESULTS_DIRECTORY } from './bench-paths.js';
@@ -10,7 +11,7 @@ import type { DatasetManifest } from './dataset/dataset-shape.js';
 import { combineRuns, type LoadResult, loadTest } from './load-test.js';
 import { printTable, type ScenarioResult } from './report.js';
 import { benchScenarios, type Scenario } from './scenarios.js';
-import { type ServerProcess, startServer } from './server-process.js';
+import { PRODUCTION_NODE_FLAGS, type ServerProcess, startServer } from './server-process.js';
 
 const PROFILE_DIRECTORY = join(RESULTS_DIRECTORY, 'profiles');
 
@@ -68,15 +69,30 @@ async function main(): Promise<void> {
             './dist/bench/profiling/exit-on-signal.js',
           ]
         : [];
+    // The service exactly as its image starts it (npm run start:prod), the baseline alike.
     servers.push(
-      await startServer('service', [...profileArgs('service'), 'dist/src/main.js'], env),
+      await startServer(
+        'service',
+        [...profileArgs('service'), 'dist/src/main.js'],
+        env,
+        PRODUCTION_NODE_FLAGS,
+        options.node,
+      ),
     );
     servers.push(
       await startServer(
         'baseline',
         [...profileArgs('baseline'), 'dist/bench/baseline-server.js'],
         env,
+        PRODUCTION_NODE_FLAGS,
+        options.node,
       ),
+    );
+    const nodeVersion = execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim();
+    console.log(
+      `servers on Node ${nodeVersion} (${options.node}); load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
     );
     const [service, baseline] = servers;
 
@@ -143,7 +159,8 @@ async function main(): Promise<void> {
             cpus: cpus().length,
             cpuModel: cpus()[0]?.model,
             memoryGiB: Math.round(totalmem() / 2 ** 30),
-            node: process.version,
+            node: nodeVersion,
+            loadAverageAtEnd: loadavg(),
             postgres: version,
           },
           options,

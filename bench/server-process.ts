@@ -65,7 +65,7 @@ export const PRODUCTION_NODE_FLAGS = (
 
 /**
  * Starts `node <args>` with `env` added to this process's environment, on a free port of
- * the loopback interface, and waits until it answers HTTP. Every server, the baseline
+ * the loopback interface, with the `node` binary, and waits until it answers HTTP. Every server, the baseline
  * too, runs with the production Node flags unless told otherwise, as the service does in
  * its image.
  */
@@ -74,9 +74,10 @@ export async function startServer(
   nodeArgs: string[],
   env: Record<string, string>,
   nodeFlags: readonly string[] = PRODUCTION_NODE_FLAGS,
+  node: string = process.execPath,
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs], {
+  const child = spawn(node, [...nodeFlags, ...nodeArgs], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     // Request logs would flood the terminal; failures show in the load results and on stderr.
     stdio: ['ignore', 'ignore', 'inherit'],

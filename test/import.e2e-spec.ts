@@ -478,6 +478,9 @@ describe('data import (npm run db:import)', () => {
         expect.stringMatching(new RegExp(`^Imported ${path} in \\d+\\.\\d s$`)),
         '  organizations: 3 inserted, 0 updated, 0 unchanged',
         '  connections: 2 inserted, 0 updated, 0 unchanged',
+        expect.stringMatching(
+          /^ {2}planner statistics: VACUUM \(ANALYZE\) organizations, host_connections, host_connection_counts in \d+\.\d s$/,
+        ),
       ]);
     });
 

@@ -46,9 +46,7 @@ class QueryValidationPipe extends ValidationPipe {
 const declaredByDto = new WeakMap<object, ReadonlySet<string>>();
 
 /** The query parameters a DTO declares, from its class-validator metadata. */
-function declaredParameters(
-  dto: NonNullable<ArgumentMetadata['metatype']>,
-): ReadonlySet<string> {
+function declaredParameters(dto: NonNullable<ArgumentMetadata['metatype']>): ReadonlySet<string> {
   let declared = declaredByDto.get(dto);
   if (declared === undefined) {
     declared = new Set(

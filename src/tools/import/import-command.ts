@@ -30,6 +30,10 @@ function summaryLines(path: string, summary: ImportSummary): string[] {
     describe('organizations', summary.organizations),
     describe('connections', summary.connections) +
       (summary.bulkLoaded ? ' (bulk loaded: indexes rebuilt after the load)' : ''),
+    summary.maintenance.tables.length === 0
+      ? '  planner statistics: nothing written, nothing to update'
+      : `  planner statistics: VACUUM (ANALYZE) ${summary.maintenance.tables.join(', ')} ` +
+        `in ${(summary.maintenance.durationMs / 1000).toFixed(1)} s`,
   ];
 }
 
