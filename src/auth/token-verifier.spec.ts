@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { type CryptoKey, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { ApiError } from '../common/errors/api-error.js';
 import { validateEnvironment } from '../config/env.schema.js';
@@ -7,7 +8,7 @@ const ORGANIZATION = '3c90c3cc-0d44-4b50-8888-8dd25736052a';
 
 async function signed(alg: string, key: CryptoKey, payload: JWTPayload = {}): Promise<string> {
   return new SignJWT({ org_id: ORGANIZATION, scope: 'host_connections:read', ...payload })
-    .setProtectedHeader({ alg })
+    .setProtectedHeader({ alg, typ: 'at+jwt' })
     .setSubject('client-42')
     .setExpirationTime('5m')
     .sign(key);
@@ -86,7 +87,7 @@ describe('TokenVerifier', () => {
 
     it('should carry no subject and no scope when the token has neither', async () => {
       const token = await new SignJWT({ org_id: ORGANIZATION, scope: 42 })
-        .setProtectedHeader({ alg: 'ES256' })
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
         .setExpirationTime('5m')
         .sign(key);
 
@@ -97,6 +98,69 @@ describe('TokenVerifier', () => {
         organizationId: ORGANIZATION,
         scopes: new Set(),
       });
+    });
+  });
+
+  describe('a token used again', () => {
+    const secret = 'a-shared-secret-of-at-least-32-characters';
+    let verifier: TokenVerifier;
+
+    const hs256 = (payload: JWTPayload, expiresAt: number) =>
+      new SignJWT({ org_id: ORGANIZATION, scope: 'host_connections:read', ...payload })
+        .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+        .setIssuedAt()
+        .setExpirationTime(expiresAt)
+        .sign(new TextEncoder().encode(secret));
+
+    beforeEach(() => {
+      verifier = new TokenVerifier(validateEnvironment({ JWT_SECRET: secret }));
+    });
+
+    afterEach(() => {
+      jest.useRealTimers();
+      jest.restoreAllMocks();
+    });
+
+    it('should check its signature only the first time', async () => {
+      const token = await hs256({}, Math.floor(Date.now() / 1000) + 600);
+      const signatureChecks = jest.spyOn(crypto.subtle, 'verify');
+
+      for (let use = 0; use < 5; use++) await verifier.verify(token);
+
+      expect(signatureChecks).toHaveBeenCalledTimes(1);
+    });
+
+    it('should refuse it once it has expired, beyond the tolerance', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const token = await hs256({}, now + 10);
+      await verifier.verify(token);
+
+      jest.useFakeTimers({ now: (now + 10 + 31) * 1000, doNotFake: ['nextTick', 'setImmediate'] });
+      const outcome = await outcomeOf(verifier, token);
+
+      expect(outcome).toStrictEqual(['token_expired']);
+    });
+
+    it('should keep the organization of each token', async () => {
+      const other = '0b3d1f2e-9a8b-4c7d-8e6f-5a4b3c2d1e0f';
+      const expiresAt = Math.floor(Date.now() / 1000) + 600;
+      const first = await hs256({}, expiresAt);
+      const second = await hs256({ org_id: other }, expiresAt);
+
+      await verifier.verify(first);
+      await verifier.verify(second);
+
+      expect((await verifier.verify(first)).organizationId).toBe(ORGANIZATION);
+      expect((await verifier.verify(second)).organizationId).toBe(other);
+    });
+
+    it('should refuse a wrong signature every time, never caching it', async () => {
+      const token = await hs256({}, Math.floor(Date.now() / 1000) + 600);
+      const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BA' : 'AA'}`;
+
+      const outcomes = [await outcomeOf(verifier, tampered), await outcomeOf(verifier, tampered)];
+
+      expect(outcomes).toStrictEqual([['invalid_signature'], ['invalid_signature']]);
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   createRemoteJWKSet,
   errors,
   jwtVerify,
+  type JWTHeaderParameters,
   type JWTPayload,
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
@@ -12,11 +13,21 @@ import { InvalidTokenError, ServiceUnavailableError } from '../common/errors/api
 import { normalizeUuid } from '../common/validation/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Principal } from './principal.js';
+import { type TimeClaims, type VerifiedToken, VerifiedTokenCache } from './verified-token-cache.js';
 
 const CLOCK_TOLERANCE_SECONDS = 30;
 // Far above any real access token, far below what would cost real work to reject.
 const MAX_TOKEN_LENGTH = 8192;
 const JWKS_TIMEOUT_MS = 5000;
+// A client reuses its access token for many requests: verifying it once saves the
+// asynchronous WebCrypto round trip on every later request. 10,000 tokens of at most
+// 8 KiB, and 16 Mi characters in all, bound the memory; entries older than jose's JWKS
+// cache age (10 minutes) are verified again, so a withdrawn key stops being honoured.
+const CACHE_LIMITS = {
+  maxEntries: 10_000,
+  maxTokenChars: 16 * 1024 * 1024,
+  maxEntryAgeMs: 600_000,
+};
 const ASYMMETRIC_ALGORITHMS = [
   'RS256',
   'RS384',
@@ -45,6 +56,14 @@ type VerificationKey = Uint8Array | KeyObject | JWTVerifyGetKey;
 interface KeySource {
   key: VerificationKey;
   algorithms: string[];
+  /** Set for a key set that can change: whether `header` still resolves to `key`. */
+  isCurrent?: (header: JWTHeaderParameters, key: unknown) => Promise<boolean>;
+}
+
+interface VerifiedJwt {
+  payload: JWTPayload;
+  protectedHeader: JWTHeaderParameters;
+  key: unknown;
 }
 
 /** Verifies bearer tokens against the one key source the configuration names. */
@@ -52,6 +71,7 @@ interface KeySource {
 export class TokenVerifier {
   private readonly source: KeySource;
   private readonly options: JWTVerifyOptions;
+  private readonly verified = new VerifiedTokenCache(CACHE_LIMITS);
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.source = keySourceFor(config);
@@ -67,7 +87,20 @@ export class TokenVerifier {
   async verify(token: string): Promise<Principal> {
     if (token.length > MAX_TOKEN_LENGTH)
       throw new InvalidTokenError('The token is too large', 'token_too_large');
-    const payload = await this.verifySignatureAndClaims(token);
+    const cached = this.verified.get(token, Date.now());
+    // Everything but time, and the key set's current content, was checked when the token
+    // was first verified.
+    if (cached !== undefined && (await cached.keyStillCurrent?.()) !== false) {
+      checkTimeClaims(cached.times);
+      return cached.principal;
+    }
+    const verified = await this.verifyUncached(token);
+    this.verified.set(token, verified, Date.now());
+    return verified.principal;
+  }
+
+  private async verifyUncached(token: string): Promise<VerifiedToken> {
+    const { payload, protectedHeader, key } = await this.verifySignatureAndClaims(token);
     const organizationId = normalizeUuid(payload[this.config.JWT_ORG_CLAIM]);
     if (organizationId === undefined) {
       throw new InvalidTokenError(
@@ -75,25 +108,51 @@ export class TokenVerifier {
         'invalid_organization_claim',
       );
     }
+    const times = timeClaimsOf(payload);
+    const isCurrent = this.source.isCurrent;
+    checkTimeClaims(times);
     return {
-      subject: typeof payload.sub === 'string' ? payload.sub : null,
-      organizationId,
-      scopes: scopesOf(payload),
+      principal: {
+        subject: typeof payload.sub === 'string' ? payload.sub : null,
+        organizationId,
+        scopes: scopesOf(payload),
+      },
+      times,
+      keyStillCurrent: isCurrent && (() => isCurrent(protectedHeader, key)),
     };
   }
 
-  private async verifySignatureAndClaims(token: string): Promise<JWTPayload> {
+  private async verifySignatureAndClaims(token: string): Promise<VerifiedJwt> {
     try {
       // jose's overloads split on the key type; both branches run the same verification.
-      const { payload } =
-        typeof this.source.key === 'function'
-          ? await jwtVerify(token, this.source.key, this.options)
-          : await jwtVerify(token, this.source.key, this.options);
-      return payload;
+      if (typeof this.source.key === 'function') {
+        const { payload, protectedHeader, key } = await jwtVerify(
+          token,
+          this.source.key,
+          this.options,
+        );
+        return { payload, protectedHeader, key };
+      }
+      const { payload, protectedHeader } = await jwtVerify(token, this.source.key, this.options);
+      return { payload, protectedHeader, key: this.source.key };
     } catch (error) {
       throw toTokenError(error);
     }
   }
+}
+
+// jose has checked that each present time claim is a number and `exp` is present.
+function timeClaimsOf(payload: JWTPayload): TimeClaims {
+  return { exp: payload.exp as number, nbf: payload.nbf, iat: payload.iat };
+}
+
+// The same rule as jose's, with the same tolerance, applied at every use of a token.
+function checkTimeClaims(times: TimeClaims): void {
+  const now = Math.floor(Date.now() / 1000);
+  if (times.exp <= now - CLOCK_TOLERANCE_SECONDS)
+    throw new InvalidTokenError('The token has expired', 'token_expired');
+  if (times.nbf !== undefined && times.nbf > now + CLOCK_TOLERANCE_SECONDS)
+    throw new InvalidTokenError('The token is not valid yet', 'token_not_yet_valid');
 }
 
 function toTokenError(error: unknown): unknown {
@@ -161,7 +220,16 @@ function keySourceFor(config: AppConfig): KeySource {
       cooldownDuration: config.JWKS_COOLDOWN_MS,
       timeoutDuration: JWKS_TIMEOUT_MS,
     });
-    return { key: reportingOutages(remote), algorithms: ASYMMETRIC_ALGORITHMS };
+    // jose re-reads the set when it is stale or lacks the token's kid; a compact JWS has no
+    // unprotected header, so the protected one alone selects the key.
+    const isCurrent = async (header: JWTHeaderParameters, verifiedWith: unknown) => {
+      try {
+        return (await remote(header)) === verifiedWith;
+      } catch {
+        return false;
+      }
+    };
+    return { key: reportingOutages(remote), algorithms: ASYMMETRIC_ALGORITHMS, isCurrent };
   }
   throw new Error('one of JWT_SECRET, JWT_PUBLIC_KEY, JWKS_URL must be set');
 }
