@@ -7,14 +7,14 @@ import { BENCH_JWT_SECRET, benchHeaders } from '../bench-tokens.js';
 import type { DatasetManifest } from '../dataset/dataset-shape.js';
 import { loadTest } from '../load-test.js';
 import { benchScenarios } from '../scenarios.js';
-import { startServer } from '../server-process.js';
+import { PRODUCTION_NODE_FLAGS, startServer } from '../server-process.js';
 
 /*
  * Where one server spends its CPU per request in steady state: the service and the
  * baseline each run a scenario under --cpu-prof (3 s of warm-up, then the measured load),
  * and the samples of the measured seconds are grouped by what ran, in µs per request.
  * The profiler itself adds ~10 %. Usage:
- *   node dist/bench/profiling/profile-scenario.js [--scenario S1] [--duration 10]
+ *   node dist/bench/profiling/profile-scenario.js [--scenario S1] [--duration 10] [--node PATH]
  */
 
 interface ProfileNode {
@@ -36,6 +36,8 @@ const GROUPS: Array<[string, (frame: ProfileNode['callFrame']) => boolean]> = [
     (f) => /^(writev|writeUtf8String|writeBuffer)$/.test(f.functionName),
   ],
   ['garbage collection', (f) => f.functionName === '(garbage collector)'],
+  // V8's JSON builtins have no script URL.
+  ['JSON', (f) => f.url === '' && /^(stringify|parse)$/.test(f.functionName)],
   [
     'token verification (jose, WebCrypto)',
     (f) => /node_modules\/jose\/|internal\/crypto/.test(f.url),
@@ -87,6 +89,7 @@ async function profileOne(
   name: 'service' | 'baseline',
   scenarioId: string,
   seconds: number,
+  node: string,
 ): Promise<Map<string, number>> {
   const manifest = JSON.parse(await readFile(MANIFEST_FILE, 'utf8')) as DatasetManifest;
   const scenario = benchScenarios(manifest).find((s) => s.id === scenarioId);
@@ -107,6 +110,8 @@ async function profileOne(
       entry,
     ],
     env,
+    PRODUCTION_NODE_FLAGS,
+    node,
   );
   let requests = 0;
   try {
@@ -128,12 +133,13 @@ async function main(): Promise<void> {
     options: {
       scenario: { type: 'string', default: 'S1' },
       duration: { type: 'string', default: '10' },
+      node: { type: 'string', default: process.execPath },
     },
     strict: true,
   });
   const seconds = Number(values.duration);
-  const service = await profileOne('service', values.scenario, seconds);
-  const baseline = await profileOne('baseline', values.scenario, seconds);
+  const service = await profileOne('service', values.scenario, seconds, values.node);
+  const baseline = await profileOne('baseline', values.scenario, seconds, values.node);
   const total = (groups: Map<string, number>) => [...groups.values()].reduce((a, b) => a + b, 0);
   const rows = [...service.keys()].sort(
     (a, b) =>
