@@ -44,6 +44,13 @@ const ToBoolean = () =>
       : value,
   );
 
+// As ToInt, for a variable whose absence means something: an empty value is unset too.
+const ToOptionalInt = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (value === '') return undefined;
+    return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  });
+
 const EmptyAsUnset = () =>
   Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value));
 
@@ -105,6 +112,17 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(600_000)
   DATABASE_CONNECT_TIMEOUT_MS: number = 2000;
+
+  // How long the client waits for a statement's answer before giving up with a 503; it
+  // catches a hung server or a cut network, which no server-side timeout can. Unset: the
+  // statement timeout plus the connect timeout (a fixed value when the statement timeout is
+  // 0, as behind PgBouncer); 0 disables it.
+  @ToOptionalInt()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_QUERY_TIMEOUT_MS?: number;
 
   // Request line plus headers; Node's default. Bounds what one connection can make the
   // parser hold, with room for an 8 KB token.
