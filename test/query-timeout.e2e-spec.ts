@@ -1,22 +1,29 @@
 import pg from 'pg';
 import { aConnection, anOrganization } from './support/factories.js';
+import { LogCapture } from './support/log-capture.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { tokenFor } from './support/tokens.js';
 
 const LIST = '/host-connections?statuses=connected&limit=10&offset=0';
 const QUERY_TIMEOUT_MS = 600;
+const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 
 // Behind PgBouncer the statement timeout is 0 (it is set on the role). A statement that
 // hangs anyway, here behind a lock, must still end in a 503 through the client-side timeout.
 describe('client-side query timeout without a statement timeout', () => {
+  const logs = new LogCapture();
   let t: TestApp;
   let locker: pg.Client;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      DATABASE_STATEMENT_TIMEOUT_MS: '0',
-      DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
-    });
+    t = await startTestApp(
+      {
+        DATABASE_STATEMENT_TIMEOUT_MS: '0',
+        DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+        LOG_LEVEL: 'warn',
+      },
+      { logDestination: logs },
+    );
     locker = new pg.Client({ connectionString: t.database.url });
     await locker.connect();
   });
@@ -36,6 +43,7 @@ describe('client-side query timeout without a statement timeout', () => {
         .set('Authorization', `Bearer ${token}`)
         .set('Requester-Organization-ID', guest.id)
         .set('Target-Organization-ID', guest.id)
+        .set('traceparent', `00-${TRACE_ID}-b7ad6b7169203331-01`)
         .timeout({ deadline: QUERY_TIMEOUT_MS + 3000 });
 
     await locker.query('BEGIN');
@@ -59,5 +67,14 @@ describe('client-side query timeout without a statement timeout', () => {
     });
     expect(elapsedMs).toBeGreaterThanOrEqual(QUERY_TIMEOUT_MS - 50);
     expect(after.status).toBe(200);
+    // The error filter's line carries the request's ids like the request line does.
+    expect(logs.records()).toContainEqual(
+      expect.objectContaining({
+        context: 'ApiExceptionFilter',
+        msg: expect.stringMatching(/^database unavailable: .*Query read timeout/) as unknown,
+        requestId: TRACE_ID,
+        trace_id: TRACE_ID,
+      }),
+    );
   });
 });
