@@ -161,6 +161,16 @@ export class EnvironmentVariables {
   @Max(86_400)
   RATE_LIMIT_WINDOW_SECONDS: number = 60;
 
+  // The OTLP/HTTP collector's base URL (spans go to <url>/v1/traces); tracing is off, and
+  // its SDK not even loaded, unless it is set.
+  @EmptyAsUnset()
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' },
+  )
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { HostConnectionCount } from '../host-connections/entities/host-connection-count.entity.js';
 import { HostConnection } from '../host-connections/entities/host-connection.entity.js';
@@ -35,7 +36,14 @@ export const DEFAULT_DATABASE_SETTINGS: Omit<DatabaseSettings, 'DATABASE_URL'> =
   DATABASE_CONNECT_TIMEOUT_MS: 2000,
 };
 
-export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+/**
+ * `databaseClient` replaces pg's Client in every pool (tracing passes one that records each
+ * statement).
+ */
+export function buildDataSourceOptions(
+  settings: DatabaseSettings,
+  databaseClient?: typeof pg.Client,
+): DataSourceOptions {
   if (!settings.DATABASE_URL) {
     throw new Error('DATABASE_URL is required to connect to PostgreSQL');
   }
@@ -71,6 +79,7 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
         statement_timeout: settings.DATABASE_STATEMENT_TIMEOUT_MS,
       }),
       ...(queryTimeout > 0 && { query_timeout: queryTimeout }),
+      ...(databaseClient !== undefined && { Client: databaseClient }),
     },
   };
 }
