@@ -62,8 +62,7 @@ describe('the client-side query timeout', () => {
 
   it('should treat an empty DATABASE_QUERY_TIMEOUT_MS as unset', () => {
     expect(
-      extraFor({ DATABASE_STATEMENT_TIMEOUT_MS: '0', DATABASE_QUERY_TIMEOUT_MS: '' })
-        .query_timeout,
+      extraFor({ DATABASE_STATEMENT_TIMEOUT_MS: '0', DATABASE_QUERY_TIMEOUT_MS: '' }).query_timeout,
     ).toBe(QUERY_TIMEOUT_WITHOUT_STATEMENT_TIMEOUT_MS);
   });
 
