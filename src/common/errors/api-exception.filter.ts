@@ -9,10 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../../database/database-errors.js';
-import {
-  requestLogContext,
-  type RequestLogContext,
-} from '../../platform/logging/request-id.js';
+import { requestLogContext, type RequestLogContext } from '../../platform/logging/request-id.js';
 import {
   ApiError,
   type ErrorEnvelope,
