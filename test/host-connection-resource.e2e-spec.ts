@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ErrorEnvelope } from '../src/common/errors/api-error.js';
 import {
   aConnection,
   anOrganization,
@@ -144,7 +145,7 @@ describe('GET and PATCH /host-connections/{host_org_id}', () => {
       const response = await getConnection(t, stranger.id, await callerFor(stranger, guest));
 
       expect(response.status).toBe(403);
-      expect(response.body.detail[0].code).toBe('no_connection');
+      expect((response.body as ErrorEnvelope).detail[0].code).toBe('no_connection');
     });
 
     it('should report an invalid path and every query parameter together when both are wrong', async () => {
@@ -553,7 +554,9 @@ describe('GET and PATCH /host-connections/{host_org_id}', () => {
           .send('{"archived": "yes"}');
 
         expect(response.status).toBe(422);
-        expect(response.body.detail.map((entry: { loc: unknown }) => entry.loc)).toEqual([
+        expect(
+          (response.body as ErrorEnvelope).detail.map((entry: { loc: unknown }) => entry.loc),
+        ).toEqual([
           ['path', 'host_org_id'],
           ['query', 'dry_run'],
           ['body', 'archived'],
@@ -647,7 +650,7 @@ describe('GET and PATCH /host-connections/{host_org_id}', () => {
         expect(response.headers['www-authenticate']).toBe(
           `Bearer error="insufficient_scope", scope="${WRITE_SCOPE}"`,
         );
-        expect(response.body.detail[0].code).toBe('insufficient_scope');
+        expect((response.body as ErrorEnvelope).detail[0].code).toBe('insufficient_scope');
       });
 
       it('should answer 422 for the organization headers before access, path and body', async () => {
@@ -660,7 +663,7 @@ describe('GET and PATCH /host-connections/{host_org_id}', () => {
         );
 
         expect(response.status).toBe(422);
-        expect(response.body.detail).toEqual([
+        expect((response.body as ErrorEnvelope).detail).toEqual([
           {
             loc: ['header', 'target-organization-id'],
             msg: 'Field required',
@@ -678,7 +681,7 @@ describe('GET and PATCH /host-connections/{host_org_id}', () => {
 
         expect(invalid.status).toBe(403);
         expect(valid.status).toBe(403);
-        expect(valid.body.detail[0]).toEqual(
+        expect((valid.body as ErrorEnvelope).detail[0]).toEqual(
           expect.objectContaining({ code: 'access_mode_not_allowed' }),
         );
         expect((await storedConnection(t.db, guest.id, host.id))?.archived).toBe(false);
