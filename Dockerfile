@@ -30,6 +30,16 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 FROM base AS runtime
+# OCI image labels: what the image is and which commit it was built from, for registries,
+# scanners and `docker inspect`. CI passes the two build arguments:
+#   docker build --build-arg VERSION=1.0.0 --build-arg REVISION=$(git rev-parse HEAD) .
+ARG VERSION=0.0.0-dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="host-connections" \
+      org.opencontainers.image.description="GET /host-connections: a guest organization lists the host organizations it is connected to." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.base.name="docker.io/library/node:24.20.0-bookworm-slim"
 ENV NODE_ENV=production
 # The container runs node alone: the package managers are build tools.
 RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
@@ -42,7 +52,8 @@ COPY package.json ./
 # The image's "node" user, by number: with runAsNonRoot the kubelet can only verify a
 # numeric user. The application files stay owned by root, so the process cannot change them.
 USER 1000:1000
-EXPOSE 3000
+# The API (PORT) and GET /metrics (METRICS_PORT).
+EXPOSE 3000 9464
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # V8's memory reducer shrinks an idle heap; the next burst after ~20 s of quiet then costs
 # twice the CPU per request for seconds while the heap grows back (docs/benchmarks.md).

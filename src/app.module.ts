@@ -10,16 +10,18 @@ import { HealthModule } from './platform/health/health.module.js';
 import { HostConnectionsModule } from './host-connections/host-connections.module.js';
 import { LifecycleModule } from './platform/lifecycle/lifecycle.module.js';
 import { MetricsModule } from './platform/metrics/metrics.module.js';
+import type { Tracing } from './platform/tracing/tracing.js';
+import { TracingModule } from './platform/tracing/tracing.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, tracing?: Tracing): DynamicModule {
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot({
-          ...buildDataSourceOptions(config),
+          ...buildDataSourceOptions(config, tracing?.databaseClient),
           // Start-up fails fast on a missing database; the orchestrator restarts the pod.
           retryAttempts: 3,
           retryDelay: 1000,
@@ -29,6 +31,7 @@ export class AppModule {
         HealthModule,
         LifecycleModule,
         MetricsModule,
+        ...(tracing === undefined ? [] : [TracingModule.forRoot(tracing)]),
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

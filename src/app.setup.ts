@@ -13,6 +13,7 @@ import { createRootLogger } from './platform/logging/root-logger.js';
 import { HttpMetrics } from './platform/metrics/http-metrics.js';
 import { recordHttpMetrics } from './platform/metrics/http-metrics.middleware.js';
 import { applySecurity } from './platform/security/security.setup.js';
+import { loadTracing } from './platform/tracing/tracing.js';
 
 export interface CreateAppOptions {
   /** Where log lines go instead of stdout (tests read them back). */
@@ -24,8 +25,9 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
   const logger = await createRootLogger(config, options.logDestination);
+  const tracing = await loadTracing(config);
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(config),
+    AppModule.forRoot(config, tracing),
     new JsonExpressAdapter(),
     {
       abortOnError: false,
@@ -36,6 +38,8 @@ export async function createApp(
   );
   // First, so every later middleware, guard and log line already has the request id.
   app.use(requestLogging(logger));
+  // Next, so the request span covers all the rest and its trace id reaches the log lines.
+  if (tracing !== undefined) app.use(tracing.middleware);
   configureApp(app, config);
   return app;
 }

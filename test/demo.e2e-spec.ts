@@ -27,6 +27,21 @@ function printedRequests(output: string): PrintedRequest[] {
   }));
 }
 
+// The printed archive request: `curl -s -X PATCH '<url>' -H '…' … -d '<body>'`.
+function printedPatch(output: string): PrintedRequest & { body: string } {
+  const match = /curl -s -X PATCH '([^']+)'((?:\s*\\\s*-H '[^']+')+)\s*\\\s*-d '([^']+)'/.exec(
+    output,
+  );
+  if (match === null) throw new Error(`no PATCH request printed:\n${output}`);
+  return {
+    url: match[1],
+    headers: Object.fromEntries(
+      [...match[2].matchAll(/-H '([^:]+): ([^']+)'/g)].map((header) => [header[1], header[2]]),
+    ),
+    body: match[3],
+  };
+}
+
 async function send(request: PrintedRequest) {
   const response = await fetch(request.url, { headers: request.headers });
   return {
@@ -130,6 +145,20 @@ describe('demo mode (npm start without DATABASE_URL)', () => {
       expect(asHost.body.items.map((item) => item.host_organization_id)).toEqual([
         DEMO_CONNECTED_HOST.id,
       ]);
+      const archive = printedPatch(demo.output());
+      const archived = await fetch(archive.url, {
+        method: 'PATCH',
+        headers: archive.headers,
+        body: archive.body,
+      });
+      expect(archived.status).toBe(200);
+      expect(await archived.json()).toEqual(
+        expect.objectContaining({
+          host_organization_id: DEMO_CONNECTED_HOST.id,
+          guest_organization_id: DEMO_GUEST.id,
+          archived: true,
+        }),
+      );
       expect((await stat(join(dataDirectory, 'dev-jwt-secret'))).mode & 0o777).toBe(0o600);
 
       demo.child.kill('SIGTERM');

@@ -145,12 +145,36 @@ describe('Dockerfile', () => {
     );
   });
 
-  it('should expose the default PORT', () => {
+  it('should expose the default PORT and the metrics port', () => {
     const { PORT } = validateEnvironment({ JWT_SECRET: 'x'.repeat(32) });
 
+    // 9464: the default METRICS_PORT, where GET /metrics is served.
     expect(instructions(runtime, 'EXPOSE').flatMap((expose) => expose.args)).toEqual([
       String(PORT),
+      '9464',
     ]);
+  });
+
+  it('should label the image with the OCI annotations: name, version, commit and base image', () => {
+    const labels = Object.fromEntries(
+      instructions(runtime, 'LABEL').flatMap((label) =>
+        [...label.content.matchAll(/([\w.-]+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
+      ),
+    );
+    const buildArgs = instructions(runtime, 'ARG').map((arg) => arg.args[0].split('=')[0]);
+    const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      name: string;
+      description: string;
+    };
+
+    expect(labels).toEqual({
+      'org.opencontainers.image.title': packageJson.name,
+      'org.opencontainers.image.description': packageJson.description,
+      'org.opencontainers.image.version': '${VERSION}',
+      'org.opencontainers.image.revision': '${REVISION}',
+      'org.opencontainers.image.base.name': `docker.io/library/${stageNamed(runtime.from).from}`,
+    });
+    expect(buildArgs).toEqual(['VERSION', 'REVISION']);
   });
 });
 
@@ -167,7 +191,7 @@ describe('.dockerignore', () => {
       'dist/src/main.js',
       'test/smoke.e2e-spec.ts',
       'src/platform/logging/request-id.spec.ts',
-      'deploy/kubernetes/secrets.env',
+      'deploy/kubernetes/overlays/production/secrets.env',
       'coverage/lcov.info',
       'Dockerfile',
     ]) {

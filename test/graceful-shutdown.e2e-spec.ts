@@ -101,6 +101,7 @@ describe('graceful shutdown of the built service (SIGTERM)', () => {
       LOG_LEVEL: 'info',
       // The blocked query must wait for the test, not time out.
       DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      DATABASE_QUERY_TIMEOUT_MS: '0',
       ...env,
     });
   }

@@ -94,6 +94,53 @@ describe('structured logs', () => {
     expect(response.headers['x-request-id']).toMatch(UUID);
   });
 
+  describe('with a W3C traceparent', () => {
+    const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
+
+    it('should log its trace id and make it the request id when no X-Request-Id came', async () => {
+      const response = await list().set('traceparent', TRACEPARENT);
+
+      expect(response.status).toBe(200);
+      expect(response.headers['x-request-id']).toBe(TRACE_ID);
+      expect(requestLines()).toEqual([
+        expect.objectContaining({ requestId: TRACE_ID, trace_id: TRACE_ID, status: 200 }),
+      ]);
+    });
+
+    it('should keep the caller request id next to the trace id', async () => {
+      const response = await list('trace-42').set('traceparent', TRACEPARENT);
+
+      expect(response.headers['x-request-id']).toBe('trace-42');
+      expect(requestLines()).toEqual([
+        expect.objectContaining({ requestId: 'trace-42', trace_id: TRACE_ID }),
+      ]);
+    });
+
+    // The trace context is the request's own: it is not echoed to the client.
+    it('should not send trace headers back', async () => {
+      const response = await list().set('traceparent', TRACEPARENT).set('tracestate', 'a=b');
+
+      expect(response.headers).not.toHaveProperty('traceparent');
+      expect(response.headers).not.toHaveProperty('tracestate');
+    });
+
+    it.each([
+      ['upper-case', TRACEPARENT.toUpperCase()],
+      ['an all-zero trace id', `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`],
+      ['truncated', TRACEPARENT.slice(0, -1)],
+      ['JSON', '{"trace_id":"x"}'],
+    ])('should ignore a traceparent that is %s', async (_case, traceparent) => {
+      const response = await list().set('traceparent', traceparent);
+
+      expect(response.status).toBe(200);
+      expect(response.headers['x-request-id']).toMatch(UUID);
+      const [line] = requestLines();
+      expect(line.requestId).toBe(response.headers['x-request-id']);
+      expect(line).not.toHaveProperty('trace_id');
+    });
+  });
+
   it('should route unknown paths to one label instead of the raw path', async () => {
     await t.http.get('/no/such/path');
 

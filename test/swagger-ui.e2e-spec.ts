@@ -1,28 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchBrowser } from './support/browser.js';
 import { aConnection, anOrganization, type OrganizationRow } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { tokenFor } from './support/tokens.js';
 
-// Debian's chromium: CI installs it (.ci/run); Playwright's own browser download is not
-// reachable from this network.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SCREENSHOTS = new URL('../test-results/', import.meta.url);
 const OPERATION = '#operations-host-connections-listHostConnections';
 const BROWSER_TEST_TIMEOUT = 60_000;
@@ -37,11 +20,6 @@ describe('Swagger UI in a real browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: run "apt-get install -y chromium" (CI's .ci/run does) or set CHROMIUM_PATH.`,
-      );
-    }
     t = await startTestApp();
     await t.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -56,11 +34,7 @@ describe('Swagger UI in a real browser', () => {
     token = await tokenFor(guest.id);
 
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchBrowser();
     // One context for both tests: Swagger UI keeps the token in its localStorage, so the
     // second test, on a fresh page, runs with the token the first one authorized.
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

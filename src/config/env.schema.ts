@@ -44,6 +44,13 @@ const ToBoolean = () =>
       : value,
   );
 
+// As ToInt, for a variable whose absence means something: an empty value is unset too.
+const ToOptionalInt = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (value === '') return undefined;
+    return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  });
+
 const EmptyAsUnset = () =>
   Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value));
 
@@ -106,6 +113,17 @@ export class EnvironmentVariables {
   @Max(600_000)
   DATABASE_CONNECT_TIMEOUT_MS: number = 2000;
 
+  // How long the client waits for a statement's answer before giving up with a 503; it
+  // catches a hung server or a cut network, which no server-side timeout can. Unset: the
+  // statement timeout plus the connect timeout (a fixed value when the statement timeout is
+  // 0, as behind PgBouncer); 0 disables it.
+  @ToOptionalInt()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_QUERY_TIMEOUT_MS?: number;
+
   // Request line plus headers; Node's default. Bounds what one connection can make the
   // parser hold, with room for an 8 KB token.
   @ToInt()
@@ -142,6 +160,16 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   RATE_LIMIT_WINDOW_SECONDS: number = 60;
+
+  // The OTLP/HTTP collector's base URL (spans go to <url>/v1/traces); tracing is off, and
+  // its SDK not even loaded, unless it is set.
+  @EmptyAsUnset()
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' },
+  )
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { HostConnectionCount } from '../host-connections/entities/host-connection-count.entity.js';
 import { HostConnection } from '../host-connections/entities/host-connection.entity.js';
@@ -10,6 +11,23 @@ export interface DatabaseSettings {
   DATABASE_POOL_SIZE: number;
   DATABASE_STATEMENT_TIMEOUT_MS: number;
   DATABASE_CONNECT_TIMEOUT_MS: number;
+  /** Unset: derived by queryTimeoutMs(); 0: no client-side timeout. */
+  DATABASE_QUERY_TIMEOUT_MS?: number;
+}
+
+// Without a statement timeout of its own (PgBouncer mode: it is set on the role) the client
+// still gives up after this long: a hung server or a cut network must become a 503, and
+// one well before a client or a proxy abandons the request.
+export const QUERY_TIMEOUT_WITHOUT_STATEMENT_TIMEOUT_MS = 10_000;
+
+/** The client-side query timeout in milliseconds; 0 means none. */
+export function queryTimeoutMs(settings: DatabaseSettings): number {
+  if (settings.DATABASE_QUERY_TIMEOUT_MS !== undefined) return settings.DATABASE_QUERY_TIMEOUT_MS;
+  // The server cancels a slow statement itself; the client waits a little longer, so that
+  // the server's own, clearer error wins whenever the server is still answering.
+  return settings.DATABASE_STATEMENT_TIMEOUT_MS > 0
+    ? settings.DATABASE_STATEMENT_TIMEOUT_MS + settings.DATABASE_CONNECT_TIMEOUT_MS
+    : QUERY_TIMEOUT_WITHOUT_STATEMENT_TIMEOUT_MS;
 }
 
 export const DEFAULT_DATABASE_SETTINGS: Omit<DatabaseSettings, 'DATABASE_URL'> = {
@@ -18,11 +36,19 @@ export const DEFAULT_DATABASE_SETTINGS: Omit<DatabaseSettings, 'DATABASE_URL'> =
   DATABASE_CONNECT_TIMEOUT_MS: 2000,
 };
 
-export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+/**
+ * `databaseClient` replaces pg's Client in every pool (tracing passes one that records each
+ * statement).
+ */
+export function buildDataSourceOptions(
+  settings: DatabaseSettings,
+  databaseClient?: typeof pg.Client,
+): DataSourceOptions {
   if (!settings.DATABASE_URL) {
     throw new Error('DATABASE_URL is required to connect to PostgreSQL');
   }
   const replicas = settings.DATABASE_REPLICA_URLS ?? [];
+  const queryTimeout = queryTimeoutMs(settings);
   return {
     type: 'postgres',
     // With replicas, TypeORM sends QueryBuilder and find reads to a random replica and
@@ -51,11 +77,9 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
       // Sent as a startup parameter; behind PgBouncer set it to 0 here and on the role.
       ...(settings.DATABASE_STATEMENT_TIMEOUT_MS > 0 && {
         statement_timeout: settings.DATABASE_STATEMENT_TIMEOUT_MS,
-        // The server cancels a slow statement itself; a server that is hung or cut off by
-        // the network never answers at all, so the client gives up a little later.
-        query_timeout:
-          settings.DATABASE_STATEMENT_TIMEOUT_MS + settings.DATABASE_CONNECT_TIMEOUT_MS,
       }),
+      ...(queryTimeout > 0 && { query_timeout: queryTimeout }),
+      ...(databaseClient !== undefined && { Client: databaseClient }),
     },
   };
 }

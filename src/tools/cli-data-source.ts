@@ -6,7 +6,7 @@ import { buildDataSourceOptions, DEFAULT_DATABASE_SETTINGS } from '../database/d
 /**
  * The DataSource of the command-line tools (migrations, import). They need only
  * DATABASE_URL, and run statements, such as index builds, longer than the service's
- * statement timeout would allow.
+ * statement timeout would allow, so they have no statement or query timeout.
  */
 export function createCliDataSource(env: NodeJS.ProcessEnv = process.env): DataSource {
   if (!env.DATABASE_URL) {
@@ -20,6 +20,7 @@ export function createCliDataSource(env: NodeJS.ProcessEnv = process.env): DataS
       DATABASE_URL: env.DATABASE_URL,
       DATABASE_POOL_SIZE: 2,
       DATABASE_STATEMENT_TIMEOUT_MS: 0,
+      DATABASE_QUERY_TIMEOUT_MS: 0,
     }),
   );
 }

@@ -72,7 +72,7 @@ const ERROR_RESPONSES = {
   },
   403: {
     description:
-      'Missing scope host_connections:read, token org_id differs from Requester-Organization-ID, or no connected connection with the target organization.',
+      'Missing scope (host_connections:read; host_connections:write to update), token org_id differs from Requester-Organization-ID, no connected connection with the target organization, or an update in a cross-organization request.',
     detail: {
       loc: ['header', 'target-organization-id'],
       msg: 'The requester has no connected connection with the target organization',
@@ -90,6 +90,34 @@ const ERROR_RESPONSES = {
       },
     },
   },
+  404: {
+    description:
+      'The target organization has no connection with this host (or, in a cross-organization request, it is not the requester).',
+    detail: {
+      loc: ['path', 'host_org_id'],
+      msg: 'The target organization has no connection with this host',
+      type: 'not_found',
+      code: 'not_found',
+    },
+  },
+  412: {
+    description: 'If-Match does not match the current ETag of the connection; nothing changed.',
+    detail: {
+      loc: ['header', 'if-match'],
+      msg: 'The connection has changed since the ETag in If-Match was read',
+      type: 'precondition_failed',
+      code: 'precondition_failed',
+    },
+  },
+  413: {
+    description: 'The request body is larger than 16384 bytes.',
+    detail: {
+      loc: ['body'],
+      msg: 'The request body must be at most 16384 bytes',
+      type: 'payload_too_large',
+      code: 'payload_too_large',
+    },
+  },
   414: {
     description: 'The URL is longer than the configured MAX_URL_LENGTH.',
     detail: {
@@ -99,8 +127,18 @@ const ERROR_RESPONSES = {
       code: 'uri_too_long',
     },
   },
+  415: {
+    description: 'The request body is not application/json, or it is compressed.',
+    detail: {
+      loc: ['header', 'content-type'],
+      msg: 'The request body must be application/json',
+      type: 'unsupported_media_type',
+      code: 'unsupported_media_type',
+    },
+  },
   422: {
-    description: 'Invalid organization header or query parameter; every invalid input is listed.',
+    description:
+      'Invalid organization header, path, query parameter or body; every invalid input is listed.',
     detail: {
       loc: ['query', 'limit'],
       msg: 'Input should be less than or equal to 100',

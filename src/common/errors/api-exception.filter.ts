@@ -6,10 +6,10 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../../database/database-errors.js';
-import { REQUEST_ID_HEADER } from '../../platform/logging/request-id.js';
+import { requestLogContext, type RequestLogContext } from '../../platform/logging/request-id.js';
 import {
   ApiError,
   type ErrorEnvelope,
@@ -23,8 +23,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const error = this.toApiError(exception, response.getHeader(REQUEST_ID_HEADER));
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const error = this.toApiError(exception, requestLogContext(http.getRequest<Request>()));
     if (response.headersSent) {
       response.end();
       return;
@@ -33,15 +34,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
     response.status(error.status).set(error.headers).json(body);
   }
 
-  private toApiError(exception: unknown, requestId: unknown): ApiError {
+  private toApiError(exception: unknown, context: RequestLogContext | undefined): ApiError {
     if (exception instanceof ApiError) return exception;
     if (exception instanceof HttpException) return fromHttpException(exception);
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn({ msg: `database unavailable: ${describe(exception)}`, requestId });
+      this.logger.warn({ msg: `database unavailable: ${describe(exception)}`, ...context });
       return new ServiceUnavailableError();
     }
     this.logger.error(
-      { msg: describe(exception), requestId },
+      { msg: describe(exception), ...context },
       exception instanceof Error ? exception.stack : undefined,
     );
     return new InternalServerError();

@@ -1,5 +1,5 @@
 import { ExpressAdapter } from '@nestjs/platform-express';
-import type { Response } from 'express';
+import express, { type Response } from 'express';
 
 /**
  * Writes a handler's plain-object result with one JSON.stringify and one end(). Express's
@@ -9,6 +9,13 @@ import type { Response } from 'express';
  * streams, no body) goes through Nest's own reply.
  */
 export class JsonExpressAdapter extends ExpressAdapter {
+  constructor() {
+    // Paths match exactly (the contract): `/HOST-CONNECTIONS` and `/host-connections/` are
+    // not the route. Express reads both settings once, when its router is created, which
+    // ExpressAdapter's constructor already does.
+    super(express().set('case sensitive routing', true).set('strict routing', true));
+  }
+
   override reply(response: Response, body: unknown, statusCode?: number): unknown {
     if (!isPlainJson(body)) return super.reply(response, body, statusCode);
     if (statusCode !== undefined) response.statusCode = statusCode;

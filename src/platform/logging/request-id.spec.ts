@@ -23,3 +23,18 @@ describe('requestIdFor', () => {
     expect(requestIdFor(header)).toMatch(UUID);
   });
 });
+
+describe('requestIdFor with a trace id', () => {
+  const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+  it('should prefer the caller id', () => {
+    expect(requestIdFor('abc-123', TRACE_ID)).toBe('abc-123');
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['invalid', 'a b'],
+  ])('should use the trace id when the header is %s', (_case, header) => {
+    expect(requestIdFor(header, TRACE_ID)).toBe(TRACE_ID);
+  });
+});

@@ -3,16 +3,16 @@ import type { Level, Logger } from 'pino';
 import { REQUESTER_HEADER, TARGET_HEADER } from '../../auth/access-rule.js';
 import { routeOf } from '../http/request-route.js';
 import { normalizeUuid } from '../../common/validation/uuid.js';
-import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { startRequestLogContext } from './request-id.js';
 
 // Probes and scrapes arrive every few seconds from every pod: only worth a debug line.
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 const MAX_LOGGED_PATH_LENGTH = 200;
 
 /**
- * One log line per request (method, route, status, duration, request id and the two
- * organization ids), and the request id echoed in X-Request-Id, where the error filter
- * reads it back for its own lines. The line is built from an explicit list of fields:
+ * One log line per request (method, route, status, duration, request id, trace id and the
+ * two organization ids), and the request id echoed in X-Request-Id; the error filter adds
+ * the same ids to its own lines (requestLogContext). The line is built from an explicit list of fields:
  * headers, the query string and bodies are never logged, so neither is a token. Written by
  * hand rather than with pino-http, whose child logger per request cost about a tenth of
  * the service's CPU in the benchmark; and without an AsyncLocalStorage, whose promise hooks
@@ -21,14 +21,14 @@ const MAX_LOGGED_PATH_LENGTH = 200;
 export function requestLogging(logger: Logger): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
-    const requestId = requestIdFor(request.headers[REQUEST_ID_HEADER]);
-    response.setHeader('X-Request-Id', requestId);
+    const context = startRequestLogContext(request);
+    response.setHeader('X-Request-Id', context.requestId);
     response.once('close', () => {
       const level = levelFor(request, response);
       if (!logger.isLevelEnabled(level)) return;
       const durationMs = Number(process.hrtime.bigint() - start) / 1e6;
       logger[level](
-        { requestId, ...summary(request, response, Math.round(durationMs)) },
+        { ...context, ...summary(request, response, Math.round(durationMs)) },
         response.writableFinished ? 'request completed' : 'request aborted',
       );
     });

@@ -1,4 +1,9 @@
-import { type DevTokenSettings, READ_SCOPE, signDevToken } from '../token/dev-tokens.js';
+import {
+  type DevTokenSettings,
+  READ_SCOPE,
+  signDevToken,
+  WRITE_SCOPE,
+} from '../token/dev-tokens.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { DEMO_CONNECTED_HOST, DEMO_GUEST, type DemoOrganization } from './demo-dataset.js';
 
@@ -18,10 +23,27 @@ function curl(
   ].join('\n');
 }
 
+function archiveCurl(
+  baseUrl: string,
+  token: string,
+  guest: DemoOrganization,
+  host: DemoOrganization,
+): string {
+  return [
+    `curl -s -X PATCH '${baseUrl}/host-connections/${host.id}' \\`,
+    `    -H 'Authorization: Bearer ${token}' \\`,
+    `    -H 'Requester-Organization-ID: ${guest.id}' \\`,
+    `    -H 'Target-Organization-ID: ${guest.id}' \\`,
+    `    -H 'Content-Type: application/json' \\`,
+    `    -d '{"archived": true}'`,
+  ].join('\n');
+}
+
+// Both scopes, so every printed request and every operation in Swagger UI works as is.
 function tokenFor(settings: DevTokenSettings, organization: DemoOrganization): Promise<string> {
   return signDevToken(settings, {
     organizationId: organization.id,
-    scope: READ_SCOPE,
+    scope: `${READ_SCOPE} ${WRITE_SCOPE}`,
     subject: 'demo',
     ttlSeconds: DEMO_TOKEN_TTL_SECONDS,
   });
@@ -49,16 +71,21 @@ export async function demoBanner(config: AppConfig, databaseUrl: string): Promis
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
     };
+    const guestToken = await tokenFor(settings, DEMO_GUEST);
     lines.push(
       `  ${DEMO_GUEST.name} lists its own hosts (self request):`,
       '',
-      `  ${curl(baseUrl, await tokenFor(settings, DEMO_GUEST), DEMO_GUEST, DEMO_GUEST)}`,
+      `  ${curl(baseUrl, guestToken, DEMO_GUEST, DEMO_GUEST)}`,
+      '',
+      `  ${DEMO_GUEST.name} archives ${DEMO_CONNECTED_HOST.name} in its own list:`,
+      '',
+      `  ${archiveCurl(baseUrl, guestToken, DEMO_GUEST, DEMO_CONNECTED_HOST)}`,
       '',
       `  ${DEMO_CONNECTED_HOST.name}, a connected host, reads ${DEMO_GUEST.name}'s list and sees only its own row (cross-organization request):`,
       '',
       `  ${curl(baseUrl, await tokenFor(settings, DEMO_CONNECTED_HOST), DEMO_CONNECTED_HOST, DEMO_GUEST)}`,
       '',
-      '  The tokens are HS256 and valid for 24 hours; mint others with: npm run token -- --org <uuid>',
+      '  The tokens are HS256, carry both scopes and are valid for 24 hours; mint others with: npm run token -- --org <uuid> --scope "read write"',
     );
   }
   lines.push(

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { SignJWT } from 'jose';
 
 export const READ_SCOPE = 'host_connections:read';
+export const WRITE_SCOPE = 'host_connections:write';
 
 /** Where `npm start` keeps the HS256 secret it generated, under its data directory. */
 export function devSecretFile(dataDirectory: string): string {

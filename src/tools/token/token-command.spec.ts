@@ -85,6 +85,22 @@ describe('npm run token', () => {
     });
   });
 
+  it.each([
+    ['read', ['host_connections:read']],
+    ['write', ['host_connections:write']],
+    ['read write', ['host_connections:read', 'host_connections:write']],
+    ['write other:read', ['host_connections:write', 'other:read']],
+    ['constructor', ['constructor']],
+  ])('should mint the scopes of --scope %s', async (scope, scopes) => {
+    const result = await run(['--org', ORG, '--scope', scope], { JWT_SECRET: SECRET });
+
+    expect(result.code).toBe(0);
+    expect((await verifierFor({ JWT_SECRET: SECRET }).verify(result.out[0])).scopes).toEqual(
+      new Set(scopes),
+    );
+    expect(result.err[0]).toContain(`scope "${scopes.join(' ')}"`);
+  });
+
   it('should sign with the dev secret of npm start when JWT_SECRET is not set', async () => {
     const secret = await readOrCreateDevSecret(dataDirectory);
 

@@ -8,10 +8,18 @@ import {
   READ_SCOPE,
   readDevSecret,
   signDevToken,
+  WRITE_SCOPE,
 } from './dev-tokens.js';
 
-const USAGE = `Usage: npm run token -- --org <uuid> [--scope "${READ_SCOPE}"] [--ttl 1h] [--sub name]
-Prints an HS256 access token signed with JWT_SECRET, or else with the dev secret of npm start.`;
+const USAGE = `Usage: npm run token -- --org <uuid> [--scope read|write|"read write"|<scopes>] [--ttl 1h] [--sub name]
+Prints an HS256 access token signed with JWT_SECRET, or else with the dev secret of npm start.
+--scope read (the default) is ${READ_SCOPE}, write is ${WRITE_SCOPE}; other scope names are kept as given.`;
+
+// The service's own scopes by their short names; any other scope name is passed through.
+const SCOPE_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['read', READ_SCOPE],
+  ['write', WRITE_SCOPE],
+]);
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 const MAX_TTL_SECONDS = 30 * 86_400;
@@ -37,7 +45,7 @@ function parse(args: string[]) {
       args,
       options: {
         org: { type: 'string' },
-        scope: { type: 'string', default: READ_SCOPE },
+        scope: { type: 'string', default: 'read' },
         ttl: { type: 'string', default: '1h' },
         sub: { type: 'string', default: 'dev-token' },
       },
@@ -62,7 +70,10 @@ function parse(args: string[]) {
   }
   return {
     organizationId,
-    scope: values.scope,
+    scope: values.scope
+      .split(' ')
+      .map((name) => SCOPE_ALIASES.get(name) ?? name)
+      .join(' '),
     subject: values.sub,
     ttlSeconds: ttlSeconds(values.ttl),
   };
