@@ -42,7 +42,7 @@ const GROUPS: Array<[string, (frame: ProfileNode['callFrame']) => boolean]> = [
     'token verification (jose, WebCrypto)',
     (f) => /node_modules\/jose\/|internal\/crypto/.test(f.url),
   ],
-  ['TypeORM query builder', (f) => f.url.includes('node_modules/typeorm/')],
+  ['TypeORM (QueryRunner, query builder)', (f) => f.url.includes('node_modules/typeorm/')],
   ['pg driver', (f) => /node_modules\/pg(-protocol|-pool|-types)?\//.test(f.url)],
   [
     'Nest, class-validator, class-transformer',
