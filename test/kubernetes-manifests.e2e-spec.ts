@@ -487,6 +487,26 @@ describe('Kubernetes manifests, the folder', () => {
     expect(new Set(jwks).size).toBe(OVERLAYS.length);
   });
 
+  // The test's renderer implements only what the manifests use: anything else must fail
+  // loudly rather than be silently left out of what the test checks.
+  it.each([
+    ['namePrefix', 'namePrefix: x-', /unsupported fields namePrefix/],
+    [
+      'labels[].includeSelectors',
+      'labels:\n  - pairs: { a: b }\n    includeSelectors: true',
+      /labels\[\]\.includeSelectors/,
+    ],
+  ])(
+    'should refuse a kustomization field the test cannot render (%s)',
+    (_field, extra, message) => {
+      const file = join(overlayFolder('staging'), 'kustomization.yaml');
+
+      expect(() =>
+        render('staging', { [file]: `${readFileSync(file, 'utf8')}\n${extra}\n` }),
+      ).toThrow(message);
+    },
+  );
+
   // An index build over a large table takes far longer than a request may.
   it('should run migrations without the requests statement timeout', () => {
     const options = createCliDataSource({ DATABASE_URL: 'postgres://migrate@localhost/db' })
