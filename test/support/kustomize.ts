@@ -141,7 +141,8 @@ function parseManifests(text: string): Resource[] {
     .filter((manifest): manifest is Resource => manifest !== null);
 }
 
-function envFile(text: string): Array<[string, string]> {
+/** The KEY=value lines of an env file, as a generator's `envs` reads them. */
+export function envFile(text: string): Array<[string, string]> {
   return text
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
