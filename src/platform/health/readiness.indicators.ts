@@ -3,7 +3,7 @@ import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/term
 import { DataSource } from 'typeorm';
 import { ShutdownState } from '../lifecycle/shutdown-state.js';
 
-// Below the readiness probe's timeoutSeconds (deploy/kubernetes/deployment.yaml), so a
+// Below the readiness probe's timeoutSeconds (deploy/kubernetes/base/deployment.yaml), so a
 // slow database turns into a 503 the kubelet reads, not into a probe timeout.
 export const READINESS_DATABASE_TIMEOUT_MS = 1000;
 
