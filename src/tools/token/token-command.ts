@@ -10,7 +10,7 @@ import {
   signDevToken,
 } from './dev-tokens.js';
 
-const USAGE = `Usage: npm run token -- --org <uuid> [--scope "${READ_SCOPE}"] [--ttl 1h] [--sub name]
+export const USAGE = `Usage: npm run token -- --org <uuid> [--scope "${READ_SCOPE}"] [--ttl 1h] [--sub name]
 Prints an HS256 access token signed with JWT_SECRET, or else with the dev secret of npm start.`;
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
