@@ -17,6 +17,7 @@ const TOOLS = [
     'Usage: node dist/src/tools/migrate/migrate.cli.js migrate|revert',
   ],
   ['demo', 'src/tools/demo/demo.cli.ts', 'Usage: npm start'],
+  ['openapi', 'src/tools/openapi/openapi.cli.ts', 'Usage: npm run openapi'],
 ] as const;
 
 describe('command-line tools', () => {
