@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import type { Logger } from 'pino';
 import { LogCapture } from '../../../test/support/log-capture.js';
 import { createRootLogger } from './root-logger.js';

@@ -51,7 +51,8 @@ const REQUEST_SUMMARY_FIELDS = [
 
 /** `GET /host-connections 200 3 ms` for a request line, `[Context] message` otherwise. */
 function prettyMessage(record: Record<string, unknown>, messageKey: string): string {
-  const message = String(record[messageKey] ?? '');
+  const text = record[messageKey];
+  const message = typeof text === 'string' ? text : '';
   const { method, path, status, durationMs, context } = record;
   if (typeof method === 'string' && typeof status === 'number') {
     const aborted = message === 'request aborted' ? ' (aborted)' : '';
