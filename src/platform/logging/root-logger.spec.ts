@@ -61,8 +61,7 @@ describe('the pretty format', () => {
     write(logger);
     await new Promise(setImmediate);
     // Colours are on only on a terminal; strip them anyway to read the text.
-    return text
-      .replace(/\x1b\[[0-9;]*m/g, '')
+    return stripVTControlCharacters(text)
       .split('\n')
       .filter((line) => line !== '');
   }
