@@ -69,7 +69,7 @@ async function seed(
 // Deterministic but varied bodies: every combination of the two fields comes up.
 const bodyFor = (index: number) => ({
   archived: index % 2 === 0,
-  status: (index % 3 === 0 ? 'disconnected' : 'connected') as ConnectionStatus,
+  status: index % 3 === 0 ? 'disconnected' : 'connected',
 });
 
 /**
