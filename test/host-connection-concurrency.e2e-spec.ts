@@ -67,7 +67,7 @@ async function seed(
 }
 
 // Deterministic but varied bodies: every combination of the two fields comes up.
-const bodyFor = (index: number) => ({
+const bodyFor = (index: number): Answer['sent'] => ({
   archived: index % 2 === 0,
   status: index % 3 === 0 ? 'disconnected' : 'connected',
 });
