@@ -34,7 +34,8 @@ export async function createApp(
     new JsonExpressAdapter(),
     {
       abortOnError: false,
-      // The API takes no request bodies: nothing parses them, so nothing can fail parsing one.
+      // Only PATCH /host-connections/{host_org_id} takes a body, read by its own interceptor
+      // after the guards: no other request pays for parsing one, or can fail parsing one.
       bodyParser: false,
       logger: new PinoLoggerService(logger),
     },

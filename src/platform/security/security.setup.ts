@@ -18,9 +18,17 @@ export function applySecurity(app: NestExpressApplication, corsOrigins: readonly
   if (corsOrigins.length > 0) {
     app.enableCors({
       origin: [...corsOrigins],
-      methods: ['GET', 'HEAD'],
-      allowedHeaders: ['Authorization', REQUESTER_HEADER, TARGET_HEADER, 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'WWW-Authenticate', 'Retry-After'],
+      methods: ['GET', 'HEAD', 'PATCH'],
+      // Content-Type and If-Match for PATCH; ETag so a browser client can send it back.
+      allowedHeaders: [
+        'Authorization',
+        REQUESTER_HEADER,
+        TARGET_HEADER,
+        'X-Request-Id',
+        'Content-Type',
+        'If-Match',
+      ],
+      exposedHeaders: ['X-Request-Id', 'WWW-Authenticate', 'Retry-After', 'ETag'],
       maxAge: 600,
     });
   }
