@@ -215,6 +215,12 @@ export class EnvironmentVariables {
   @MinLength(1)
   @MaxLength(100)
   JWT_ORG_CLAIM: string = 'org_id';
+
+  // RFC 9068 access tokens say typ "at+jwt"; some identity providers issue "JWT" or no typ.
+  // Other types (id_token+jwt, dpop+jwt, ...) are refused whatever this says.
+  @ToBoolean()
+  @IsBoolean({ message: 'JWT_ALLOW_GENERIC_TYP must be true or false' })
+  JWT_ALLOW_GENERIC_TYP: boolean = false;
 }
 
 export class ConfigurationError extends Error {}
