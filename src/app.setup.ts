@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { JsonExpressAdapter } from './platform/http/json-express-adapter.js';
+import { parseBoundedQuery } from './platform/limits/bounded-query-parser.js';
 import { applyRequestLimits } from './platform/limits/request-limits.js';
 import type { OpenApiDocumentOptions } from './platform/openapi/openapi-document.js';
 import { setupSwagger } from './platform/openapi/swagger.setup.js';
@@ -57,6 +58,7 @@ export function configureApp(
   app.disable('x-powered-by');
   // Responses are never cached (Cache-Control: no-store), so an ETag is wasted hashing.
   app.set('etag', false);
+  app.set('query parser', parseBoundedQuery);
   app.use(recordHttpMetrics(app.get(HttpMetrics)));
   applySecurity(app, config.CORS_ORIGINS);
   applyRequestLimits(app, config);

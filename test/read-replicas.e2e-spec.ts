@@ -129,7 +129,7 @@ describe('read replicas (DATABASE_REPLICA_URLS) on a streaming standby', () => {
   });
 
   it('should report the pool of each database', async () => {
-    const { text } = await t.http.get('/metrics');
+    const { text } = await t.metrics.get('/metrics');
 
     expect(text).toMatch(/^db_pool_connections\{pool="primary"\} \d+$/m);
     expect(text).toMatch(/^db_pool_connections\{pool="replica_1"\} [1-9]\d*$/m);
