@@ -128,9 +128,10 @@ const server = createServer((request, response) => {
   );
 });
 
+// The pool closes once the requests in flight are answered, so none fails on the way out.
 const shutdown = () => {
-  server.close();
-  void pool.end().then(() => process.exit(0));
+  server.close(() => void pool.end().then(() => process.exit(0)));
+  server.closeIdleConnections();
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
+import { readQuery } from '../src/common/validation/query-decorators.js';
 import { parse as parseQueryString } from 'node:querystring';
 import { DataSource, type ObjectLiteral, type ReplicationMode } from 'typeorm';
 import { OrganizationAccessService } from '../src/auth/organization-access.service.js';
@@ -80,7 +80,7 @@ describe('the lean baseline', () => {
           mode: cross ? 'cross' : 'self',
           partyId: cross ? scenario.requesterId : null,
         },
-        plainToInstance(ListHostConnectionsQueryDto, parseQueryString(scenario.query)),
+        readQuery(ListHostConnectionsQueryDto, parseQueryString(scenario.query)),
       );
       const baseline = baselineStatement(
         leanQuery(parseQueryString(scenario.query)),

@@ -30,6 +30,8 @@ describe('readBenchOptions', () => {
         '--profile',
         '--log-level',
         'info',
+        '--node',
+        '/opt/node24/bin/node',
       ]),
     ).toEqual({
       durationSeconds: 10,
@@ -39,6 +41,7 @@ describe('readBenchOptions', () => {
       scenarios: ['S1', 'S4'],
       profile: true,
       logLevel: 'info',
+      node: '/opt/node24/bin/node',
     });
   });
 

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
+import { readQuery } from '../src/common/validation/query-decorators.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { plainToInstance } from 'class-transformer';
 import { parse as parseQueryString } from 'node:querystring';
 import { DataSource, type ObjectLiteral, type ReplicationMode } from 'typeorm';
 import { OrganizationAccessService } from '../src/auth/organization-access.service.js';
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       if (cross) await access.hasConnectedLink(org.requesterId, org.targetId);
       await service.list(
         org,
-        plainToInstance(ListHostConnectionsQueryDto, parseQueryString(scenario.query)),
+        readQuery(ListHostConnectionsQueryDto, parseQueryString(scenario.query)),
       );
       const statements = [...recorder.recorded];
       report.push(`### ${scenario.id}: ${scenario.description}\n\n\`?${scenario.query}\`\n`);

@@ -13,7 +13,11 @@ const run = (requestsPerSecond: number, p99Ms: number, failures = 0): LoadResult
   errors: 0,
   timeouts: 0,
 });
-const scenario = (bound: Scenario['bound'], minRequestsPerSecond?: number): Scenario => ({
+const scenario = (
+  bound: Scenario['bound'],
+  minRequestsPerSecond?: number,
+  minBaselineRatio?: number,
+): Scenario => ({
   id: 'S',
   description: '',
   requesterId: '',
@@ -21,6 +25,7 @@ const scenario = (bound: Scenario['bound'], minRequestsPerSecond?: number): Scen
   query: '',
   bound,
   minRequestsPerSecond,
+  minBaselineRatio,
 });
 
 describe('verdict', () => {
@@ -41,18 +46,13 @@ describe('verdict', () => {
     ).toBe('MISSED');
   });
 
-  it('should hold an application-bound scenario to 0.8x the throughput and 1.5x the p99 of the baseline', () => {
+  it('should hold an application-bound scenario to its share of the throughput and 2x the p99 of the baseline', () => {
     const baseline = run(1000, 20);
+    const s1 = scenario('application', undefined, 0.55);
 
-    expect(verdict({ scenario: scenario('application'), service: run(800, 30), baseline })).toBe(
-      'met',
-    );
-    expect(verdict({ scenario: scenario('application'), service: run(799, 30), baseline })).toBe(
-      'MISSED',
-    );
-    expect(verdict({ scenario: scenario('application'), service: run(900, 31), baseline })).toBe(
-      'MISSED',
-    );
+    expect(verdict({ scenario: s1, service: run(550, 40), baseline })).toBe('met');
+    expect(verdict({ scenario: s1, service: run(549, 40), baseline })).toBe('MISSED');
+    expect(verdict({ scenario: s1, service: run(900, 41), baseline })).toBe('MISSED');
   });
 });
 

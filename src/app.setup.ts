@@ -7,7 +7,7 @@ import { parseBoundedQuery } from './platform/limits/bounded-query-parser.js';
 import { applyRequestLimits } from './platform/limits/request-limits.js';
 import type { OpenApiDocumentOptions } from './platform/openapi/openapi-document.js';
 import { setupSwagger } from './platform/openapi/swagger.setup.js';
-import { createValidationPipe } from './common/validation/validation.pipe.js';
+import { createValidationPipe } from './common/validation/query-decorators.js';
 import type { AppConfig } from './config/app-config.js';
 import { PinoLoggerService } from './platform/logging/pino-logger.service.js';
 import { requestLogging } from './platform/logging/request-logging.middleware.js';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
+import { readQuery } from '../common/validation/query-decorators.js';
 import { DataSource, type ObjectLiteral, type ReplicationMode } from 'typeorm';
 import { OrganizationAccessService } from '../auth/organization-access.service.js';
 import type { OrganizationContext } from '../auth/principal.js';
@@ -103,7 +103,7 @@ describe('HostConnectionsService SQL', () => {
     org: OrganizationContext,
     raw: Record<string, string | string[]>,
   ): Promise<string> {
-    await service.list(org, plainToInstance(ListHostConnectionsQueryDto, raw));
+    await service.list(org, readQuery(ListHostConnectionsQueryDto, raw));
     return [...recorder.statements].sort().join('\n\n');
   }
 
@@ -201,7 +201,7 @@ describe('HostConnectionsService SQL', () => {
       ...(shape.actionTypes && { actionTypes: ['analytics_request'] }),
       ...(shape.search !== null && { pattern: '%50\\%\\_off%' }),
     };
-    return { org, query: plainToInstance(ListHostConnectionsQueryDto, raw), values };
+    return { org, query: readQuery(ListHostConnectionsQueryDto, raw), values };
   }
 
   // What the query builder itself produces for the shape, with the request's values.

@@ -1,18 +1,36 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, type ApiPropertyOptions, type BaseParameterObject } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ValidateBy, type ValidationArguments } from 'class-validator';
-import { MISSING, QueryIssue } from './query-issue.js';
 import {
+  type ArgumentMetadata,
+  applyDecorators,
+  type PipeTransform,
+  ValidationPipe,
+  type ValidationError,
+} from '@nestjs/common';
+import { ApiProperty, type ApiPropertyOptions, type BaseParameterObject } from '@nestjs/swagger';
+import { type ErrorDetail, RequestValidationError } from '../errors/api-error.js';
+import {
+  MISSING,
   parseBoolean,
   parseEnum,
   parseEnumArray,
   parseInteger,
   parseText,
+  QueryIssue,
   type RawQueryValue,
 } from './query-parsers.js';
 
-export const QUERY_VALUE_CONSTRAINT = 'queryValue';
+/*
+ * Query DTOs, read in one pass. Each decorator below declares one parameter of its DTO —
+ * the parser of query-parsers.ts that reads its raw value, whether it is required — and
+ * its Swagger entry. readQuery() then checks a raw query against the DTO: every unknown
+ * key, every refused value and every missing required parameter of the request is
+ * reported at once, in that order (parameters in the order the DTO declares them).
+ */
+
+interface QueryParameter {
+  name: string;
+  required: boolean;
+  parse: (raw: RawQueryValue) => unknown;
+}
 
 interface QueryOptions {
   required?: boolean;
@@ -21,25 +39,8 @@ interface QueryOptions {
   example?: unknown;
 }
 
-/**
- * The parsers run as class-transformer transforms on the raw input (never on a value
- * class-transformer already coerced: it turns "false" into true). This validator then
- * reports whatever a parser refused, or a required parameter that is absent.
- */
-function IsValidQueryValue(required: boolean): PropertyDecorator {
-  return ValidateBy({
-    name: QUERY_VALUE_CONSTRAINT,
-    validator: {
-      validate: (value: unknown) =>
-        !(value instanceof QueryIssue) && !(required && value === undefined),
-      defaultMessage: (args?: ValidationArguments) => issueOf(args?.value).msg,
-    },
-  });
-}
-
-export function issueOf(value: unknown): QueryIssue {
-  return value instanceof QueryIssue ? value : MISSING;
-}
+// The parameters of each query DTO class, in declaration order.
+const declared = new WeakMap<object, QueryParameter[]>();
 
 // Nest copies `style` and `explode` of a query DTO property onto its parameter object.
 type QuerySchema = ApiPropertyOptions & Pick<BaseParameterObject, 'style' | 'explode'>;
@@ -50,11 +51,13 @@ function queryParameter(
   schema: QuerySchema,
 ): PropertyDecorator {
   const required = options.required ?? false;
+  const declare: PropertyDecorator = (prototype, key) => {
+    const parameters = declared.get(prototype.constructor) ?? [];
+    parameters.push({ name: String(key), required, parse });
+    declared.set(prototype.constructor, parameters);
+  };
   return applyDecorators(
-    Transform(({ obj, key }: { obj: Record<string, RawQueryValue>; key: string }) =>
-      parse(obj[key]),
-    ),
-    IsValidQueryValue(required),
+    declare,
     ApiProperty({
       ...schema,
       required,
@@ -114,4 +117,72 @@ export function TextQuery(
     maxLength: options.maxLength,
     nullable: true,
   });
+}
+
+function detail(name: string, issue: QueryIssue): ErrorDetail {
+  return { loc: ['query', name], msg: issue.msg, type: issue.type, code: issue.code };
+}
+
+const UNKNOWN = new QueryIssue('extra_forbidden', 'unknown_parameter', 'Unknown query parameter');
+
+/**
+ * The DTO `dto` filled from `raw` (as Express 5's simple parser yields it), its
+ * initializers giving the defaults; or a RequestValidationError. An unknown key is always
+ * refused, `__proto__` and `constructor` too: the raw keys are checked as sent.
+ */
+export function readQuery<T extends object>(
+  dto: new () => T,
+  raw: Readonly<Record<string, RawQueryValue>>,
+): T {
+  const parameters = declared.get(dto);
+  if (parameters === undefined) throw new TypeError(`${dto.name} declares no query parameters`);
+  const details: ErrorDetail[] = [];
+  for (const name of Object.keys(raw)) {
+    if (!parameters.some((parameter) => parameter.name === name))
+      details.push(detail(name, UNKNOWN));
+  }
+  const query = new dto() as Record<string, unknown>;
+  for (const { name, required, parse } of parameters) {
+    const value = Object.hasOwn(raw, name) ? raw[name] : undefined;
+    if (value === undefined) {
+      if (required) details.push(detail(name, MISSING));
+      continue;
+    }
+    const parsed = parse(value);
+    if (parsed instanceof QueryIssue) details.push(detail(name, parsed));
+    else query[name] = parsed;
+  }
+  if (details.length > 0) throw new RequestValidationError(details);
+  return query as T;
+}
+
+/**
+ * The global pipe: query DTOs declared with the decorators above are read by readQuery();
+ * anything else goes to Nest's ValidationPipe (class-validator), as it always did.
+ */
+class QueryValidationPipe implements PipeTransform {
+  private readonly others = new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: false,
+    stopAtFirstError: true,
+    validationError: { target: false, value: true },
+    exceptionFactory: (errors: ValidationError[]) =>
+      new RequestValidationError(
+        errors.map((error) =>
+          detail(error.property, error.value instanceof QueryIssue ? error.value : MISSING),
+        ),
+      ),
+  });
+
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    const { type, data, metatype } = metadata;
+    if (type === 'query' && data === undefined && metatype !== undefined && declared.has(metatype))
+      return readQuery(metatype as new () => object, value as Record<string, RawQueryValue>);
+    return this.others.transform(value, metadata);
+  }
+}
+
+export function createValidationPipe(): PipeTransform {
+  return new QueryValidationPipe();
 }

@@ -1,5 +1,5 @@
-import { QueryIssue } from './query-issue.js';
 import {
+  QueryIssue,
   parseBoolean,
   parseEnum,
   parseEnumArray,

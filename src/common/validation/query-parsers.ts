@@ -1,4 +1,16 @@
-import { QueryIssue } from './query-issue.js';
+/**
+ * What a query parser returns instead of a value when the raw input breaks the contract.
+ * The validation pipe turns it into one `{"loc", "msg", "type", "code"}` entry.
+ */
+export class QueryIssue {
+  constructor(
+    readonly type: string,
+    readonly code: string,
+    readonly msg: string,
+  ) {}
+}
+
+export const MISSING = new QueryIssue('missing', 'missing', 'Field required');
 
 // Express 5's simple query parser yields a string, or an array when a key repeats.
 export type RawQueryValue = string | string[] | undefined;
