@@ -2,6 +2,7 @@ import type { ErrorEnvelope } from '../../src/common/errors/api-error.js';
 
 const LEAKS: ReadonlyArray<readonly [string, RegExp]> = [
   ['a stack frame', /\bat .*[(/\\].*:\d+:\d+|node_modules/],
+  // `host_connections:read` and `:write` are the API's scope names, not the table.
   [
     'SQL text',
     /\bSELECT\b[\s\S]*\bFROM\b|\bhost_connections\b(?!:(?:read|write)\b)|syntax error at or near/i,
