@@ -10,7 +10,7 @@ import { openApiDocument } from './support/openapi.js';
 // The contract's "rest of the resource", written out: compared with the served document,
 // never with the code that generates it.
 const PATH = '/host-connections/{host_org_id}';
-const GET_STATUSES = ['200', '401', '403', '404', '414', '422', '429', '431', '503'];
+const GET_STATUSES = ['200', '401', '403', '404', '414', '422', '429', '431', '500', '503'];
 const PATCH_STATUSES = [
   '200',
   '401',
@@ -23,6 +23,7 @@ const PATCH_STATUSES = [
   '422',
   '429',
   '431',
+  '500',
   '503',
 ];
 
@@ -69,7 +70,11 @@ describe('OpenAPI document: one connection', () => {
       expect(ok.content?.['application/json'].schema).toEqual({
         $ref: '#/components/schemas/HostConnection',
       });
-      expect(Object.keys(ok.headers ?? {}).sort()).toEqual(['Cache-Control', 'ETag']);
+      expect(Object.keys(ok.headers ?? {}).sort()).toEqual([
+        'Cache-Control',
+        'ETag',
+        'X-Request-Id',
+      ]);
     },
   );
 
