@@ -6,8 +6,9 @@ export const BENCH_JWT_SECRET = 'bench-secret-for-loopback-servers-only-01234567
 export async function benchHeaders(
   requesterId: string,
   targetId: string,
+  scope = 'host_connections:read',
 ): Promise<Record<string, string>> {
-  const token = await new SignJWT({ org_id: requesterId, scope: 'host_connections:read' })
+  const token = await new SignJWT({ org_id: requesterId, scope })
     .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
     .setSubject('bench')
     .setIssuedAt()

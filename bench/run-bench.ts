@@ -11,6 +11,7 @@ import type { DatasetManifest } from './dataset/dataset-shape.js';
 import { combineRuns, type LoadResult, loadTest } from './load-test.js';
 import { printTable, type ScenarioResult } from './report.js';
 import { benchScenarios, type Scenario } from './scenarios.js';
+import { runResourceScenarios } from './run-resource-scenarios.js';
 import { PRODUCTION_NODE_FLAGS, type ServerProcess, startServer } from './server-process.js';
 
 const PROFILE_DIRECTORY = join(RESULTS_DIRECTORY, 'profiles');
@@ -145,6 +146,14 @@ async function main(): Promise<void> {
     }
 
     printTable(results);
+    const resourceResults = await runResourceScenarios(
+      manifest,
+      database.url,
+      service,
+      options,
+      results,
+    );
+    if (resourceResults.failed) failed = true;
     await mkdir(RESULTS_DIRECTORY, { recursive: true });
     const file = join(
       RESULTS_DIRECTORY,
@@ -165,6 +174,7 @@ async function main(): Promise<void> {
           },
           options,
           results,
+          resourceResults: resourceResults.results,
         },
         null,
         2,

@@ -351,7 +351,7 @@ async function runImage(work, runtime, { archive }, url) {
     check(true, 'after the migration Job, GET /health/ready answers 200');
     const organization = randomUUID();
     const token = await new SignJWT({ org_id: organization, scope: 'host_connections:read' })
-      .setProtectedHeader({ alg: 'HS256' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(secret));
     const list = await fetch(`${base}/host-connections?statuses=connected&limit=10&offset=0`, {

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import type { HostConnectionListDto } from '../src/host-connections/dto/host-connection.response.dto.js';
+import type {
+  HostConnectionDto,
+  HostConnectionListDto,
+} from '../src/host-connections/dto/host-connection.response.dto.js';
 import {
   ORDER_DIRECTIONS,
   ORDER_FIELDS,
@@ -10,7 +13,8 @@ import {
 } from '../src/host-connections/entities/host-connection.entity.js';
 import { aConnection, anOrganization, type OrganizationRow } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { tokenFor } from './support/tokens.js';
+import { WRITE_SCOPE } from './support/connection-requests.js';
+import { READ_SCOPE, tokenFor } from './support/tokens.js';
 
 // Broken object-level authorization (OWASP API1): whatever organization, token, headers
 // and query a client sends, it never sees a row it is not entitled to.
@@ -195,3 +199,163 @@ describe('broken object-level authorization (property)', () => {
     };
   }
 });
+
+// The same property for one connection: GET /host-connections/{host_org_id} shows only what
+// the list would, and PATCH changes nothing but the requester's own connections.
+describe('broken object-level authorization of one connection (property)', () => {
+  const rows = world();
+  let t: TestApp;
+  let organizations: OrganizationRow[];
+  const tokens = new Map<string, string>();
+  const SCOPES: Record<ResourceTokenKind, string> = {
+    read: READ_SCOPE,
+    write: WRITE_SCOPE,
+    both: `${READ_SCOPE} ${WRITE_SCOPE}`,
+    other: 'other:read other:write',
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    organizations = [];
+    for (let i = 0; i < ORGANIZATIONS; i++) organizations.push(await anOrganization(t.db));
+    for (const row of rows) {
+      await aConnection(t.db, organizations[row.host], organizations[row.guest], {
+        status: row.status,
+        archived: row.archived,
+        archived_at: row.archived ? '2025-06-01T00:00:00.000001Z' : null,
+      });
+    }
+    for (const [index, organization] of organizations.entries()) {
+      for (const [kind, scope] of Object.entries(SCOPES))
+        tokens.set(`${index}:${kind}`, await tokenFor(organization.id, { scope }));
+      tokens.set(
+        `${index}:foreign`,
+        await tokenFor(organization.id, { secret: 'f'.repeat(48), scope: SCOPES.both }),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const linked = (a: number, b: number) =>
+    rows.some(
+      (row) =>
+        row.status === 'connected' &&
+        ((row.host === a && row.guest === b) || (row.host === b && row.guest === a)),
+    );
+  const rowOf = (host: number, guest: number) =>
+    rows.find((row) => row.host === host && row.guest === guest);
+
+  // Every connection's stored version: xmin changes whenever a row is written.
+  const versions = async () =>
+    new Map(
+      (
+        await t.db.query<Array<{ key: string; version: string }>>(
+          `SELECT guest_organization_id || '/' || host_organization_id AS key, xmin::text AS version FROM host_connections`,
+        )
+      ).map((row) => [row.key, row.version]),
+    );
+
+  const organization = fc.nat(ORGANIZATIONS - 1);
+  const scenario = organization.chain((requester) =>
+    fc.record({
+      requester: fc.constant(requester),
+      target: fc.oneof(fc.constant(requester), organization),
+      host: fc.oneof(
+        { weight: 5, arbitrary: organization },
+        { weight: 1, arbitrary: fc.constant(-1) },
+      ),
+      tokenOrganization: fc.oneof(
+        { weight: 4, arbitrary: fc.constant(requester) },
+        { weight: 1, arbitrary: organization },
+      ),
+      tokenKind: fc.constantFrom<ResourceTokenKind | 'foreign'>(
+        'read',
+        'write',
+        'both',
+        'both',
+        'other',
+        'foreign',
+      ),
+      method: fc.constantFrom('GET' as const, 'PATCH' as const),
+      archived: fc.boolean(),
+    }),
+  );
+
+  it(
+    `should never show or change a connection beyond the requester's rights (${RUNS} runs)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scenario, async (s) => {
+          const requesterId = organizations[s.requester].id;
+          const targetId = organizations[s.target].id;
+          const hostId =
+            s.host === -1 ? '99999999-9999-4999-8999-999999999999' : organizations[s.host].id;
+          const before = await versions();
+
+          let request = (
+            s.method === 'GET'
+              ? t.http.get(`/host-connections/${hostId}`)
+              : t.http.patch(`/host-connections/${hostId}`)
+          )
+            .set('Authorization', `Bearer ${tokens.get(`${s.tokenOrganization}:${s.tokenKind}`)}`)
+            .set('Requester-Organization-ID', requesterId)
+            .set('Target-Organization-ID', targetId);
+          if (s.method === 'PATCH') request = request.set('Content-Type', 'application/json');
+          const response = await (s.method === 'PATCH'
+            ? request.send(JSON.stringify({ archived: s.archived }))
+            : request);
+
+          const expected = expectedAnswer(s);
+          expect(response.status).toBe(expected);
+          const after = await versions();
+          const changed = [...after]
+            .filter(([key, version]) => before.get(key) !== version)
+            .map(([key]) => key);
+          const own = rowOf(s.host, s.target);
+          if (
+            expected === 200 &&
+            s.method === 'PATCH' &&
+            own !== undefined &&
+            own.archived !== s.archived
+          ) {
+            expect(changed).toEqual([`${targetId}/${hostId}`]);
+            own.archived = s.archived;
+          } else {
+            expect(changed).toEqual([]);
+          }
+          if (expected === 200) {
+            const body = response.body as HostConnectionDto;
+            expect(body.guest_organization_id).toBe(targetId);
+            expect(body.host_organization_id).toBe(hostId);
+            if (s.requester !== s.target) expect(hostId).toBe(requesterId);
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    60_000 + RUNS * 100,
+  );
+
+  function expectedAnswer(s: {
+    requester: number;
+    target: number;
+    host: number;
+    tokenOrganization: number;
+    tokenKind: ResourceTokenKind | 'foreign';
+    method: 'GET' | 'PATCH';
+  }): number {
+    if (s.tokenKind === 'foreign') return 401;
+    const needed = s.method === 'GET' ? 'read' : 'write';
+    if (s.tokenKind !== needed && s.tokenKind !== 'both') return 403;
+    if (s.tokenOrganization !== s.requester) return 403;
+    const self = s.requester === s.target;
+    if (!self && (s.method === 'PATCH' || !linked(s.requester, s.target))) return 403;
+    if (!self && s.host !== s.requester) return 404;
+    return rowOf(s.host, s.target) === undefined ? 404 : 200;
+  }
+});
+
+type ResourceTokenKind = 'read' | 'write' | 'both' | 'other';

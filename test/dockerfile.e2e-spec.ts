@@ -172,7 +172,7 @@ describe('Dockerfile', () => {
       'org.opencontainers.image.description': packageJson.description,
       'org.opencontainers.image.version': '${VERSION}',
       'org.opencontainers.image.revision': '${REVISION}',
-      'org.opencontainers.image.base.name': `docker.io/library/${stageNamed(runtime.from).from}`,
+      'org.opencontainers.image.base.name': `docker.io/library/${stageNamed(runtime.from ?? undefined).from}`,
     });
     expect(buildArgs).toEqual(['VERSION', 'REVISION']);
   });

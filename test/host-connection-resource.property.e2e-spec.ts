@@ -124,7 +124,7 @@ describe('PATCH /host-connections/{host_org_id} against a model of the contract'
       const staleTags = new Map<string, string>();
       for (const host of hosts) {
         const read = await getConnection(t, host.id, caller);
-        tags.set(host.id, read.headers.etag as string);
+        tags.set(host.id, read.headers.etag);
       }
 
       for (const step of plan) {
@@ -202,7 +202,7 @@ describe('PATCH /host-connections/{host_org_id} against a model of the contract'
             host.id === hostId && JSON.stringify(model.get(host.id)) !== JSON.stringify(before),
           );
           if (moved) staleTags.set(host.id, previous);
-          tags.set(host.id, read.headers.etag as string);
+          tags.set(host.id, read.headers.etag);
         }
         const stored = [...model.values()];
         const ranks = await rankTexts(t.db, textsOf(stored));

@@ -102,8 +102,11 @@ function checkResponse(request: RawRequest, response: RawResponse, secrets: stri
     // Parsed as Express 5 does: an unknown parameter must never be ignored.
     const keys = Object.keys(parseQuery(request.target.split('?').slice(1).join('?')));
     expect(keys.filter((key) => !(QUERY_KEYS as readonly string[]).includes(key))).toEqual([]);
-    const page = JSON.parse(response.body) as { items: Array<{ guest_organization_id: string }> };
-    for (const item of page.items) expect(item.guest_organization_id).toBe(target);
+    const body = JSON.parse(response.body) as
+      { items: Array<{ guest_organization_id: string }> } | { guest_organization_id: string };
+    // A page of the list, or one connection (/host-connections/{host_org_id}).
+    for (const item of 'items' in body ? body.items : [body])
+      expect(item.guest_organization_id).toBe(target);
   }
   const leaks = leaksIn(ownText, secrets);
   if (leaks.length > 0) throw new Error(`body leaks ${leaks.join(', ')}: ${response.body}`);

@@ -16,7 +16,7 @@ import { readStages } from '../scripts/lib/dockerfile.mjs';
 import { EnvironmentVariables, validateEnvironment } from '../src/config/env.schema.js';
 import { READINESS_DATABASE_TIMEOUT_MS } from '../src/platform/health/readiness.indicators.js';
 import { createCliDataSource } from '../src/tools/cli-data-source.js';
-import { kustomize, type Manifest } from './support/kustomize.js';
+import { envFile, kustomize, type Manifest } from './support/kustomize.js';
 import { startTestApp } from './support/test-app.js';
 
 const ROOT = 'deploy/kubernetes';
@@ -38,15 +38,7 @@ interface OverlayKustomization {
 const overlayFolder = (overlay: Overlay) => join(ROOT, 'overlays', overlay);
 const readYaml = <T>(path: string) => parse(readFileSync(path, 'utf8')) as T;
 
-function parseEnvFile(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .filter((line) => line.trim() !== '' && !line.startsWith('#'))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-const secretTemplate = parseEnvFile(SECRET_TEMPLATE);
+const secretTemplate = Object.fromEntries(envFile(SECRET_TEMPLATE));
 
 /** An overlay as `kubectl apply -k` would send it, its secrets.env being the template. */
 function render(overlay: Overlay, overrides: Record<string, string> = {}): Manifest[] {
@@ -486,6 +478,26 @@ describe('Kubernetes manifests, the folder', () => {
 
     expect(new Set(jwks).size).toBe(OVERLAYS.length);
   });
+
+  // The test's renderer implements only what the manifests use: anything else must fail
+  // loudly rather than be silently left out of what the test checks.
+  it.each([
+    ['namePrefix', 'namePrefix: x-', /unsupported fields namePrefix/],
+    [
+      'labels[].includeSelectors',
+      'labels:\n  - pairs: { a: b }\n    includeSelectors: true',
+      /labels\[\]\.includeSelectors/,
+    ],
+  ])(
+    'should refuse a kustomization field the test cannot render (%s)',
+    (_field, extra, message) => {
+      const file = join(overlayFolder('staging'), 'kustomization.yaml');
+
+      expect(() =>
+        render('staging', { [file]: `${readFileSync(file, 'utf8')}\n${extra}\n` }),
+      ).toThrow(message);
+    },
+  );
 
   // An index build over a large table takes far longer than a request may.
   it('should run migrations without the requests statement timeout', () => {

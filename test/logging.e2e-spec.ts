@@ -149,26 +149,37 @@ describe('structured logs', () => {
     ]);
   });
 
-  it('should log probes and scrapes at debug level only', async () => {
+  it('should log probes at debug level only, and scrapes not at all', async () => {
     await t.http.get('/health/live');
     await t.http.get('/health/ready');
-    await t.http.get('/metrics');
+    await t.metrics.get('/metrics');
 
     expect(requestLines()).toEqual([]);
   });
 
   it("should send Nest's own messages through the same JSON logger", async () => {
     const startup = new LogCapture();
-    const app = await startTestApp({ LOG_LEVEL: 'info' }, { logDestination: startup });
+    const app = await startTestApp({ LOG_LEVEL: 'debug' }, { logDestination: startup });
     await app.close();
 
     expect(startup.records()).toContainEqual(
       expect.objectContaining({
-        level: 'info',
+        level: 'debug',
         context: 'RouterExplorer',
         msg: 'Mapped {/host-connections, GET} route',
       }),
     );
+  });
+
+  it("should keep Nest's start-up report out of the log below debug level", async () => {
+    const startup = new LogCapture();
+    const app = await startTestApp({ LOG_LEVEL: 'info' }, { logDestination: startup });
+    await app.close();
+
+    const contexts = startup.records().map((record) => record.context);
+    expect(contexts).not.toContain('InstanceLoader');
+    expect(contexts).not.toContain('RoutesResolver');
+    expect(contexts).not.toContain('RouterExplorer');
   });
 
   it('should honour LOG_LEVEL', async () => {

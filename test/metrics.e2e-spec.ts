@@ -34,14 +34,14 @@ describe('GET /metrics', () => {
   });
 
   it('should serve the Prometheus text format without a token', async () => {
-    const response = await t.http.get('/metrics');
+    const response = await t.metrics.get('/metrics');
 
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
   });
 
   it('should count requests by method, route pattern and status', async () => {
-    const { text } = await t.http.get('/metrics');
+    const { text } = await t.metrics.get('/metrics');
 
     expect(
       sample(text, 'http_requests_total{method="GET",route="/host-connections",status="200"}'),
@@ -56,7 +56,7 @@ describe('GET /metrics', () => {
   });
 
   it('should keep a latency histogram by route and status', async () => {
-    const { text } = await t.http.get('/metrics');
+    const { text } = await t.metrics.get('/metrics');
     const series = 'method="GET",route="/host-connections",status="200"';
 
     expect(text).toContain('# TYPE http_request_duration_seconds histogram');
@@ -66,7 +66,7 @@ describe('GET /metrics', () => {
   });
 
   it('should report the database pool', async () => {
-    const { text } = await t.http.get('/metrics');
+    const { text } = await t.metrics.get('/metrics');
     const total = sample(text, 'db_pool_connections{pool="primary"}');
     const idle = sample(text, 'db_pool_idle_connections{pool="primary"}');
 
@@ -76,7 +76,7 @@ describe('GET /metrics', () => {
   });
 
   it('should include the process and runtime metrics', async () => {
-    const { text } = await t.http.get('/metrics');
+    const { text } = await t.metrics.get('/metrics');
 
     for (const name of [
       'process_cpu_user_seconds_total',
@@ -87,5 +87,30 @@ describe('GET /metrics', () => {
     ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
+  });
+
+  // Last: these requests are counted too.
+  it('should not serve metrics on the API port', async () => {
+    const response = await t.http.get('/metrics');
+
+    expect(response.status).toBe(404);
+    expect(response.text).not.toContain('http_requests_total');
+  });
+
+  it('should serve nothing but GET /metrics on the metrics port', async () => {
+    const other = await t.metrics.get('/host-connections');
+    const post = await t.metrics.post('/metrics');
+
+    expect(other.status).toBe(404);
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('should report the requests in flight, none once every answer is out', async () => {
+    const { text } = await t.metrics.get('/metrics');
+
+    expect(text).toContain('# TYPE http_requests_in_flight gauge');
+    expect(sample(text, 'http_requests_in_flight')).toBe(0);
+    expect(sample(text, 'http_oldest_request_age_seconds')).toBe(0);
   });
 });

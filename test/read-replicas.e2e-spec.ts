@@ -4,46 +4,44 @@ import {
   buildDataSourceOptions,
   DEFAULT_DATABASE_SETTINGS,
 } from '../src/database/database.options.js';
+import { type DedicatedPostgres, startDedicatedPostgres } from './support/dedicated-postgres.js';
 import { aConnection, anOrganization, type OrganizationRow } from './support/factories.js';
+import { type PhysicalStandby, startPhysicalStandby } from './support/physical-standby.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { tokenFor } from './support/tokens.js';
 
 const LIST = '/host-connections?statuses=connected,disconnected&limit=10&offset=0';
 
-// Two separate databases stand in for a primary and a lagging replica: they hold the same
-// organizations but different connections, so each answer shows which database gave it.
-describe('read replicas (DATABASE_REPLICA_URLS)', () => {
-  let replicaDatabase: TestDatabase;
+// A primary and a hot standby fed by streaming replication. Pausing the standby's WAL replay
+// makes it lag on demand: while paused, what the list shows tells which server answered.
+describe('read replicas (DATABASE_REPLICA_URLS) on a streaming standby', () => {
+  let primary: DedicatedPostgres;
+  let standby: PhysicalStandby;
   let replica: DataSource;
   let t: TestApp;
   let guest: OrganizationRow;
 
   beforeAll(async () => {
-    replicaDatabase = await createTestDatabase();
+    primary = await startDedicatedPostgres();
+    standby = await startPhysicalStandby(primary);
     replica = new DataSource(
-      buildDataSourceOptions({ ...DEFAULT_DATABASE_SETTINGS, DATABASE_URL: replicaDatabase.url }),
+      buildDataSourceOptions({ ...DEFAULT_DATABASE_SETTINGS, DATABASE_URL: standby.url }),
     );
     await replica.initialize();
-    t = await startTestApp({ DATABASE_REPLICA_URLS: replicaDatabase.url });
-    guest = await inBoth((db, fields) => anOrganization(db, fields), { name: 'Guest' });
-  });
+    t = await startTestApp({ DATABASE_URL: primary.url, DATABASE_REPLICA_URLS: standby.url });
+    guest = await anOrganization(t.db, { name: 'Guest' });
+  }, 60_000);
 
   afterAll(async () => {
-    await t.close();
-    await replica.destroy();
-    await replicaDatabase.drop();
+    await t?.close();
+    await replica?.destroy();
+    await standby?.destroy();
+    await primary?.destroy();
   });
 
-  /** The same organization (same id) on the primary and on the replica. */
-  async function inBoth(
-    create: (db: DataSource, fields: Partial<OrganizationRow>) => Promise<OrganizationRow>,
-    fields: Partial<OrganizationRow>,
-  ): Promise<OrganizationRow> {
-    const row = await create(t.db, fields);
-    await create(replica, row);
-    return row;
-  }
+  afterEach(async () => {
+    await standby.resumeReplay();
+  });
 
   const list = async (requester: OrganizationRow) =>
     t.http
@@ -52,50 +50,89 @@ describe('read replicas (DATABASE_REPLICA_URLS)', () => {
       .set('Requester-Organization-ID', requester.id)
       .set('Target-Organization-ID', guest.id);
 
-  it('should read the list from the replica', async () => {
-    const onPrimary = await anOrganization(t.db, { name: 'Only on the primary' });
-    const onReplica = await anOrganization(replica, { name: 'Only on the replica' });
-    await anOrganization(t.db, onReplica);
-    await aConnection(t.db, onPrimary, guest);
-    await aConnection(replica, onReplica, guest);
+  const hostNames = (body: unknown) =>
+    (body as { items: Array<{ host_name: string }> }).items.map((item) => item.host_name).sort();
 
-    const response = await list(guest);
+  it('should be a read-only copy of the primary', async () => {
+    await standby.caughtUp();
 
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({
-      total_items: 1,
-      items: [{ host_organization_id: onReplica.id, host_name: 'Only on the replica' }],
-    });
+    const [{ recovery }] = await replica.query<[{ recovery: boolean }]>(
+      'SELECT pg_is_in_recovery() AS recovery',
+    );
+    const organizations = await replica.query<unknown[]>('SELECT name FROM organizations');
+
+    expect(recovery).toBe(true);
+    expect(organizations).toContainEqual({ name: 'Guest' });
+    await expect(replica.query(`DELETE FROM organizations`)).rejects.toThrow(
+      /read-only transaction/,
+    );
   });
 
-  // A connection revoked on the primary must stop granting access at once, even while a
+  it('should read the list from the replica, and see the primary once it has caught up', async () => {
+    await aConnection(t.db, await anOrganization(t.db, { name: 'Acme' }), guest);
+    await standby.caughtUp();
+    await standby.pauseReplay();
+    await aConnection(t.db, await anOrganization(t.db, { name: 'Bolt' }), guest);
+
+    const lagging = await list(guest);
+    await standby.resumeReplay();
+    await standby.caughtUp();
+    const caughtUp = await list(guest);
+
+    expect(lagging.status).toBe(200);
+    expect(hostNames(lagging.body)).toEqual(['Acme']);
+    expect(lagging.body).toMatchObject({ total_items: 1 });
+    expect(hostNames(caughtUp.body)).toEqual(['Acme', 'Bolt']);
+    expect(caughtUp.body).toMatchObject({ total_items: 2 });
+  });
+
+  // A connection revoked on the primary must stop granting access at once, even while the
   // replica still shows it as connected.
-  it('should check cross-organization access on the primary', async () => {
-    const revoked = await inBoth((db, fields) => anOrganization(db, fields), { name: 'Revoked' });
-    await aConnection(t.db, revoked, guest, { status: 'disconnected' });
-    await aConnection(replica, revoked, guest, { status: 'connected' });
+  it('should check cross-organization access on the primary while the replica lags', async () => {
+    const revoked = await anOrganization(t.db, { name: 'Revoked' });
+    await aConnection(t.db, revoked, guest, { status: 'connected' });
+    await standby.caughtUp();
+    await standby.pauseReplay();
+    const pair = 'host_organization_id = $1 AND guest_organization_id = $2';
+    await t.db.query(`UPDATE host_connections SET status = 'disconnected' WHERE ${pair}`, [
+      revoked.id,
+      guest.id,
+    ]);
 
     const response = await list(revoked);
+    const onReplica = await replica.query<unknown[]>(
+      `SELECT status FROM host_connections WHERE ${pair}`,
+      [revoked.id, guest.id],
+    );
 
     expect(response.status).toBe(403);
     expect((response.body as ErrorEnvelope).detail[0]).toMatchObject({ code: 'no_connection' });
+    expect(onReplica).toEqual([{ status: 'connected' }]);
   });
 
-  it('should grant access from the primary and still list from the replica', async () => {
-    const fresh = await inBoth((db, fields) => anOrganization(db, fields), { name: 'Fresh' });
+  // In cross mode the list holds the rows the requester is a party to: on the lagging
+  // replica, none yet for an organization connected a moment ago on the primary.
+  it('should grant access from the primary and still list from the lagging replica', async () => {
+    await standby.caughtUp();
+    await standby.pauseReplay();
+    const fresh = await anOrganization(t.db, { name: 'Fresh' });
     await aConnection(t.db, fresh, guest, { status: 'connected' });
 
-    const response = await list(fresh);
+    const lagging = await list(fresh);
+    await standby.resumeReplay();
+    await standby.caughtUp();
+    const caughtUp = await list(fresh);
 
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ items: [], total_items: 0 });
+    expect(lagging.status).toBe(200);
+    expect(lagging.body).toEqual({ items: [], total_items: 0 });
+    expect(hostNames(caughtUp.body)).toEqual(['Fresh']);
   });
 
   it('should report the pool of each database', async () => {
-    const { text } = await t.http.get('/metrics');
+    const { text } = await t.metrics.get('/metrics');
 
     expect(text).toMatch(/^db_pool_connections\{pool="primary"\} \d+$/m);
     expect(text).toMatch(/^db_pool_connections\{pool="replica_1"\} [1-9]\d*$/m);
-    expect(text).not.toContain(replicaDatabase.name);
+    expect(text).not.toContain(`127.0.0.1:${new URL(standby.url).port}`);
   });
 });

@@ -95,14 +95,14 @@ describe('security headers and CORS', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers).toMatchObject({
       'access-control-allow-origin': ALLOWED,
-      'access-control-allow-methods': 'GET,HEAD',
+      'access-control-allow-methods': 'GET,HEAD,PATCH',
       'access-control-allow-headers':
-        'Authorization,requester-organization-id,target-organization-id,X-Request-Id',
+        'Authorization,requester-organization-id,target-organization-id,X-Request-Id,Content-Type,If-Match',
       'access-control-max-age': '600',
     });
     expect(simple.headers['access-control-allow-origin']).toBe(ALLOWED);
     expect(simple.headers['access-control-expose-headers']).toBe(
-      'X-Request-Id,WWW-Authenticate,Retry-After',
+      'X-Request-Id,WWW-Authenticate,Retry-After,ETag',
     );
     expect(simple.headers.vary).toContain('Origin');
   });

@@ -175,4 +175,75 @@ describe('Swagger UI in a real browser', () => {
     },
     BROWSER_TEST_TIMEOUT,
   );
+
+  it(
+    'should archive a host with Try it out on the PATCH and then list it with archived=true',
+    async () => {
+      const [acme] = await t.db.query<Array<{ id: string }>>(
+        `SELECT id FROM organizations WHERE name = 'Acme Freight'`,
+      );
+      const writer = await tokenFor(guest.id, {
+        scope: 'host_connections:read host_connections:write',
+      });
+      // A context of its own: the other tests' context remembers their read-only token.
+      const writerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await writerContext.newPage();
+      page.setDefaultTimeout(15_000);
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${baseUrl}/docs`);
+      const update = '#operations-host-connections-updateHostConnection';
+      await page.locator(update).waitFor();
+      await page.locator('.scheme-container button.authorize').click();
+      await page.locator('#auth-bearer-value').fill(writer);
+      await page.locator('.auth-btn-wrapper button.authorize').click();
+      await page.locator('.auth-btn-wrapper button.btn-done').click();
+
+      await page.locator(`${update} .opblock-summary`).click();
+      await page.locator(`${update} button.try-out__btn`).click();
+      const parameter = (name: string) => page.locator(`${update} tr[data-param-name="${name}"]`);
+      await parameter('host_org_id').locator('input').fill(acme.id);
+      await parameter('Requester-Organization-ID').locator('input').fill(guest.id);
+      await parameter('Target-Organization-ID').locator('input').fill(guest.id);
+      await page.locator(`${update} textarea.body-param__text`).fill('{"archived": true}');
+      const [request, response] = await Promise.all([
+        page.waitForRequest((r) => r.url() === `${baseUrl}/host-connections/${acme.id}`),
+        page.waitForResponse((r) => r.url() === `${baseUrl}/host-connections/${acme.id}`),
+        page.locator(`${update} button.execute`).click(),
+      ]);
+      const live = page.locator(`${update} .live-responses-table .response`).first();
+      await live.locator('.response-col_status').waitFor();
+      await saveScreenshots(page, live, 'swagger-ui-patch-200');
+      const shownStatus = (await live.locator('.response-col_status').innerText()).trim();
+      const shownBody = JSON.parse(
+        await live.locator('.response-col_description pre').first().innerText(),
+      ) as unknown;
+
+      await page.locator(`${OPERATION} .opblock-summary`).click();
+      await page.locator(`${OPERATION} button.try-out__btn`).click();
+      const list = (name: string) => page.locator(`${OPERATION} tr[data-param-name="${name}"]`);
+      await list('statuses').locator('select').selectOption(['connected']);
+      await list('archived').locator('select').selectOption('true');
+      await list('limit').locator('input').fill('10');
+      await list('offset').locator('input').fill('0');
+      await list('Requester-Organization-ID').locator('input').fill(guest.id);
+      await list('Target-Organization-ID').locator('input').fill(guest.id);
+      const listed = await execute(page);
+      await writerContext.close();
+
+      expect(request.method()).toBe('PATCH');
+      expect(request.headers()['content-type']).toBe('application/json');
+      expect(request.headers().authorization).toBe(`Bearer ${writer}`);
+      expect(response.status()).toBe(200);
+      expect(response.headers().etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      expect(shownStatus).toBe('200');
+      expect(shownBody).toMatchObject({ host_organization_id: acme.id, archived: true });
+      expect(new URL(listed.request.url()).searchParams.get('archived')).toBe('true');
+      expect(listed.shownBody).toMatchObject({
+        items: [{ host_name: 'Acme Freight', archived: true }],
+        total_items: 1,
+      });
+      expect(pageErrors).toEqual([]);
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 });

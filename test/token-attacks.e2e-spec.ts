@@ -162,7 +162,7 @@ describe('token attacks', () => {
         'a path in kid, signed with the real secret (kid is never followed)',
         (orgId) =>
           forgeToken(
-            { alg: 'HS256', kid: '../../../dev/null' },
+            { alg: 'HS256', typ: 'at+jwt', kid: '../../../dev/null' },
             claimsFor(orgId),
             hs256(TEST_JWT_SECRET),
           ),
@@ -206,7 +206,7 @@ describe('token attacks', () => {
 
     it('should accept a token signed by the configured key (control)', async () => {
       const token = forgeToken(
-        { alg: 'RS256' },
+        { alg: 'RS256', typ: 'at+jwt' },
         claimsFor(pemMode.orgId),
         rs256(serviceKey.privateKey),
       );
@@ -251,7 +251,7 @@ describe('token attacks', () => {
 
     it('should accept a token signed by a key of the JWKS (control)', async () => {
       const token = forgeToken(
-        { alg: 'RS256', kid: 'service' },
+        { alg: 'RS256', typ: 'at+jwt', kid: 'service' },
         claimsFor(jwksMode.orgId),
         rs256(serviceKey.privateKey),
       );

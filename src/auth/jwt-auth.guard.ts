@@ -17,9 +17,18 @@ export class JwtAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    if (header === undefined)
+    // Node keeps only the first of repeated Authorization headers, a proxy may check the
+    // last: with more than one, nobody can tell which token the request carries.
+    const headers = request.headersDistinct.authorization;
+    if (headers === undefined)
       throw new InvalidTokenError('A bearer token is required', 'missing_token');
+    if (headers.length > 1) {
+      throw new InvalidTokenError(
+        'The request must carry exactly one Authorization header',
+        'multiple_authorization_headers',
+      );
+    }
+    const header = headers[0];
     const token = BEARER.exec(header)?.[1];
     if (token === undefined) {
       throw new InvalidTokenError(

@@ -13,9 +13,15 @@ import { InvalidTokenError, ServiceUnavailableError } from '../common/errors/api
 import { normalizeUuid } from '../common/validation/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Principal } from './principal.js';
-import { type TimeClaims, type VerifiedToken, VerifiedTokenCache } from './verified-token-cache.js';
+import {
+  CLOCK_TOLERANCE_SECONDS,
+  checkTimeClaims,
+  checkTokenForm,
+  checkTokenType,
+  timeClaimsOf,
+} from './token-rules.js';
+import { type VerifiedToken, VerifiedTokenCache } from './verified-token-cache.js';
 
-const CLOCK_TOLERANCE_SECONDS = 30;
 // Far above any real access token, far below what would cost real work to reject.
 const MAX_TOKEN_LENGTH = 8192;
 const JWKS_TIMEOUT_MS = 5000;
@@ -94,6 +100,7 @@ export class TokenVerifier {
       checkTimeClaims(cached.times);
       return cached.principal;
     }
+    checkTokenForm(token);
     const verified = await this.verifyUncached(token);
     this.verified.set(token, verified, Date.now());
     return verified.principal;
@@ -101,6 +108,7 @@ export class TokenVerifier {
 
   private async verifyUncached(token: string): Promise<VerifiedToken> {
     const { payload, protectedHeader, key } = await this.verifySignatureAndClaims(token);
+    checkTokenType(protectedHeader, this.config.JWT_ALLOW_GENERIC_TYP);
     const organizationId = normalizeUuid(payload[this.config.JWT_ORG_CLAIM]);
     if (organizationId === undefined) {
       throw new InvalidTokenError(
@@ -141,30 +149,20 @@ export class TokenVerifier {
   }
 }
 
-// jose has checked that each present time claim is a number and `exp` is present.
-function timeClaimsOf(payload: JWTPayload): TimeClaims {
-  return { exp: payload.exp as number, nbf: payload.nbf, iat: payload.iat };
-}
-
-// The same rule as jose's, with the same tolerance, applied at every use of a token.
-function checkTimeClaims(times: TimeClaims): void {
-  const now = Math.floor(Date.now() / 1000);
-  if (times.exp <= now - CLOCK_TOLERANCE_SECONDS)
-    throw new InvalidTokenError('The token has expired', 'token_expired');
-  if (times.nbf !== undefined && times.nbf > now + CLOCK_TOLERANCE_SECONDS)
-    throw new InvalidTokenError('The token is not valid yet', 'token_not_yet_valid');
-}
-
 function toTokenError(error: unknown): unknown {
   if (error instanceof KeySetUnavailableError) {
     logger.warn(`JWKS unavailable: ${error.message}`);
     return new ServiceUnavailableError();
   }
-  if (error instanceof errors.JWTExpired)
-    return new InvalidTokenError('The token has expired', 'token_expired');
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf' || error.claim === 'iat') {
-      return new InvalidTokenError('The token is not valid yet', 'token_not_yet_valid');
+  if (error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed) {
+    // jose compares -Infinity and Infinity like dates and calls a string nbf "not yet valid":
+    // only a finite number checked against the clock is a matter of time.
+    const value = error.payload[error.claim];
+    if (error.reason === 'check_failed' && typeof value === 'number' && Number.isFinite(value)) {
+      if (error instanceof errors.JWTExpired)
+        return new InvalidTokenError('The token has expired', 'token_expired');
+      if (error.claim === 'nbf' || error.claim === 'iat')
+        return new InvalidTokenError('The token is not valid yet', 'token_not_yet_valid');
     }
     return new InvalidTokenError(`The token's ${error.claim} claim is invalid`, 'invalid_claim');
   }

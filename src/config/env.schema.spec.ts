@@ -33,7 +33,26 @@ describe('validateEnvironment', () => {
       JWKS_COOLDOWN_MS: 30_000,
       JWT_ORG_CLAIM: 'org_id',
       JWT_SECRET: SECRET,
+      JWT_ALLOW_GENERIC_TYP: false,
+      METRICS_PORT: 9464,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000,
+      HTTP_HEADERS_TIMEOUT_MS: 66_000,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
     });
+  });
+
+  it.each([
+    [{ HTTP_KEEP_ALIVE_TIMEOUT_MS: '70000' }, 'HTTP_HEADERS_TIMEOUT_MS'],
+    [
+      { HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '5000' },
+      'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    ],
+    [{ PORT: '9464' }, 'METRICS_PORT'],
+  ])('should refuse timeouts or ports that contradict each other: %j', (env, name) => {
+    const problems = problemsOf({ JWT_SECRET: SECRET, ...env });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(name);
   });
 
   it('should turn digit strings into numbers', () => {
@@ -56,6 +75,11 @@ describe('validateEnvironment', () => {
     ['JWKS_COOLDOWN_MS', 'soon'],
     ['JWT_ORG_CLAIM', ''],
     ['JWT_SECRET', 'too-short'],
+    ['JWT_ALLOW_GENERIC_TYP', 'yes'],
+    ['METRICS_PORT', '70000'],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_MS', '0'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '0'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '30s'],
   ])('should give one problem naming %s when it is %j', (name, value) => {
     const problems = problemsOf({ JWT_SECRET: SECRET, [name]: value });
 

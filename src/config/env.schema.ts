@@ -76,6 +76,14 @@ export class EnvironmentVariables {
   @Max(65535)
   PORT: number = 3000;
 
+  // GET /metrics is served on this port only, not on PORT: the API port faces clients, this
+  // one only Prometheus (the NetworkPolicy admits it alone). 0 picks a free port.
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT: number = 9464;
+
   @IsString()
   @MinLength(1)
   HOST: string = '0.0.0.0';
@@ -146,6 +154,28 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(1_000_000)
   MAX_IN_FLIGHT_REQUESTS: number = 256;
+
+  // An idle keep-alive connection stays open this long: above the 60 s idle timeout of
+  // common load balancers, so they never reuse a socket the service is closing (502s).
+  @ToInt()
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 65_000;
+
+  // Time to receive a request's headers; must exceed the keep-alive timeout.
+  @ToInt()
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  HTTP_HEADERS_TIMEOUT_MS: number = 66_000;
+
+  // Time to receive a whole request, body included: bounds slow clients (slowloris).
+  @ToInt()
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS: number = 30_000;
 
   // Requests per organization per RATE_LIMIT_WINDOW_SECONDS in each pod; 0 (the default)
   // disables the rate limit.
@@ -243,6 +273,12 @@ export class EnvironmentVariables {
   @MinLength(1)
   @MaxLength(100)
   JWT_ORG_CLAIM: string = 'org_id';
+
+  // RFC 9068 access tokens say typ "at+jwt"; some identity providers issue "JWT" or no typ.
+  // Other types (id_token+jwt, dpop+jwt, ...) are refused whatever this says.
+  @ToBoolean()
+  @IsBoolean({ message: 'JWT_ALLOW_GENERIC_TYP must be true or false' })
+  JWT_ALLOW_GENERIC_TYP: boolean = false;
 }
 
 export class ConfigurationError extends Error {}
@@ -275,6 +311,12 @@ export function validateEnvironment(raw: NodeJS.ProcessEnv): EnvironmentVariable
     problems.push(
       `exactly one of JWT_SECRET, JWT_PUBLIC_KEY, JWKS_URL must be set (found ${keySources.length === 0 ? 'none' : keySources.join(', ')})`,
     );
+  }
+  if (problems.length === 0 && env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_KEEP_ALIVE_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must be greater than HTTP_KEEP_ALIVE_TIMEOUT_MS');
+  }
+  if (problems.length === 0 && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+    problems.push('METRICS_PORT must differ from PORT');
   }
   if (
     env.JWT_PUBLIC_KEY !== undefined &&

@@ -25,14 +25,7 @@ export const HostOrgIdParam = createParamDecorator(
     const request = context.switchToHttp().getRequest<JsonBodyRequest>();
     const details: ErrorDetail[] = [];
     const hostId = readHostId(request, details);
-    for (const name of Object.keys(request.query)) {
-      details.push({
-        loc: ['query', name],
-        msg: 'Unknown query parameter',
-        type: 'extra_forbidden',
-        code: 'unknown_parameter',
-      });
-    }
+    refuseQueryParameters(request, details);
     if (details.length > 0) throw new RequestValidationError(details);
     return hostId;
   },
@@ -47,14 +40,7 @@ export const ConnectionUpdateRequest = createParamDecorator(
     const request = context.switchToHttp().getRequest<JsonBodyRequest>();
     const details: ErrorDetail[] = [];
     const hostId = readHostId(request, details);
-    for (const name of Object.keys(request.query)) {
-      details.push({
-        loc: ['query', name],
-        msg: 'Unknown query parameter',
-        type: 'extra_forbidden',
-        code: 'unknown_parameter',
-      });
-    }
+    refuseQueryParameters(request, details);
     if (request.jsonBody === undefined) {
       throw new Error('@ConnectionUpdateRequest() used on a route without JsonBodyInterceptor');
     }
@@ -63,6 +49,18 @@ export const ConnectionUpdateRequest = createParamDecorator(
     return { hostId, changes };
   },
 );
+
+// Neither route takes a query parameter: each one sent is refused, as for the list.
+function refuseQueryParameters(request: JsonBodyRequest, details: ErrorDetail[]): void {
+  for (const name of Object.keys(request.query)) {
+    details.push({
+      loc: ['query', name],
+      msg: 'Unknown query parameter',
+      type: 'extra_forbidden',
+      code: 'unknown_parameter',
+    });
+  }
+}
 
 function readHostId(request: JsonBodyRequest, details: ErrorDetail[]): string {
   const hostId = normalizeUuid(request.params[HOST_ORG_ID]);

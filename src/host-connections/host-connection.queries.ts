@@ -1,4 +1,4 @@
-import type { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, Repository, SelectQueryBuilder, UpdateQueryBuilder } from 'typeorm';
 import type { HostConnectionDto } from './dto/host-connection.response.dto.js';
 import { type ConnectionStatus, HostConnection } from './entities/host-connection.entity.js';
 
@@ -49,19 +49,18 @@ export function connectionQuery(
 }
 
 /**
- * Applies `changes` to a row the transaction holds locked, and returns the new
- * representation. The time is the database's, taken when the UPDATE starts (after the
- * lock was granted): updated_at and archived_at get the same microsecond, and a PATCH
- * that waited for another one never stamps an earlier time than it.
+ * The UPDATE of a row the transaction holds locked, returning the new representation. The
+ * time is the database's, taken when the UPDATE starts (after the lock was granted):
+ * updated_at and archived_at get the same microsecond, and a PATCH that waited for another
+ * one never stamps an earlier time than it.
  */
-export async function applyChanges(
-  manager: EntityManager,
+export function changesStatement(
+  connections: Repository<HostConnection>,
   key: { guestId: string; hostId: string },
   changes: ConnectionChanges,
-): Promise<HostConnectionDto> {
+): UpdateQueryBuilder<HostConnection> {
   const now = () => 'statement_timestamp()';
-  const result = await manager
-    .getRepository(HostConnection)
+  return connections
     .createQueryBuilder()
     .update()
     .set({
@@ -74,8 +73,20 @@ export async function applyChanges(
     })
     .where('guest_organization_id = :guestId', { guestId: key.guestId })
     .andWhere('host_organization_id = :hostId', { hostId: key.hostId })
-    .returning(REPRESENTATION)
-    .execute();
+    .returning(REPRESENTATION);
+}
+
+/** Runs changesStatement in the transaction of `manager`. */
+export async function applyChanges(
+  manager: EntityManager,
+  key: { guestId: string; hostId: string },
+  changes: ConnectionChanges,
+): Promise<HostConnectionDto> {
+  const result = await changesStatement(
+    manager.getRepository(HostConnection),
+    key,
+    changes,
+  ).execute();
   const [row] = result.raw as HostConnectionDto[];
   return row;
 }

@@ -30,9 +30,30 @@ export async function runCommand(
   }
 }
 
-/** The entry point of a command-line tool: exits with the command's code once it is done. */
-export function exitWith(code: Promise<number>): void {
-  void code.then((value) => {
-    process.exitCode = value;
+export type Command = (
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  output: CommandOutput,
+) => Promise<number>;
+
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+/** Whether the arguments ask for help: the tool then prints it, does nothing else, exits 0. */
+export function asksForHelp(args: readonly string[]): boolean {
+  return args.some((arg) => HELP_FLAGS.has(arg));
+}
+
+/**
+ * The entry point of a command-line tool: prints `help` for --help, else runs the command
+ * on the process's arguments and environment and exits with its code once it is done.
+ */
+export function runCli(help: string, command: Command): void {
+  const args = process.argv.slice(2);
+  if (asksForHelp(args)) {
+    CONSOLE_OUTPUT.out(help);
+    return;
+  }
+  void command(args, process.env, CONSOLE_OUTPUT).then((code) => {
+    process.exitCode = code;
   });
 }

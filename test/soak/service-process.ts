@@ -31,7 +31,13 @@ export async function startService(env: Record<string, string>): Promise<Service
   const port = await unusedPort();
   const nodeArgs = [...PRODUCTION_NODE_FLAGS, '--expose-gc', '--import', PROBE, MAIN];
   const child = spawn(process.execPath, nodeArgs, {
-    env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      METRICS_PORT: '0',
+      ...env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';

@@ -43,11 +43,15 @@ async function unpackedChromium(): Promise<string> {
   return executable;
 }
 
+// The package's flags are tuned for a one-page serverless run: with --single-process a second
+// browser context (the PATCH test's own) takes the whole browser down.
+const LAUNCH_ARGS = sparticuz.args.filter((flag) => flag !== '--single-process');
+
 /** Headless Chromium from the @sparticuz/chromium npm package: nothing to install by apt. */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: await unpackedChromium(),
-    args: sparticuz.args,
+    args: LAUNCH_ARGS,
     headless: true,
   });
 }

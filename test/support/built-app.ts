@@ -56,7 +56,8 @@ export class ChildApp {
   constructor(built: BuiltApp, env: Record<string, string>) {
     // Only what the test gives: nothing leaks in from the environment running the tests.
     this.process = spawn(process.execPath, [built.mainPath], {
-      env: { PATH: process.env.PATH ?? '', ...env },
+      // A free metrics port unless the test names one: test files run side by side.
+      env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.exited = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));

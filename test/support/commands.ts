@@ -1,10 +1,4 @@
-import type { CommandOutput } from '../../src/tools/run-cli.js';
-
-export type Command = (
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  output: CommandOutput,
-) => Promise<number>;
+import type { Command } from '../../src/tools/run-cli.js';
 
 export interface CommandRun {
   code: number;

@@ -16,6 +16,8 @@ import { unusedPort } from './processes.js';
 /** A PostgreSQL cluster of one test's own, which the test may stop and start again. */
 export interface DedicatedPostgres {
   url: string;
+  /** The cluster's data folder. */
+  directory: string;
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Freezes every process of the cluster (SIGSTOP): a hung server or a lost network. */
@@ -35,6 +37,7 @@ export async function startDedicatedPostgres(): Promise<DedicatedPostgres> {
   await migrate(url);
   return {
     url,
+    directory,
     stop: async () => {
       await server?.stop();
       server = undefined;

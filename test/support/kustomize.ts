@@ -36,18 +36,19 @@ interface Kustomization {
   patches?: Array<{ path?: string; patch?: string; target?: { kind: string; name: string } }>;
 }
 
-const KNOWN_FIELDS = new Set([
-  'apiVersion',
-  'kind',
-  'namespace',
-  'labels',
-  'resources',
-  'components',
-  'configMapGenerator',
-  'secretGenerator',
-  'images',
-  'patches',
-]);
+// The fields understood, and for lists of entries the fields an entry may have.
+const KNOWN_FIELDS: Record<string, readonly string[] | null> = {
+  apiVersion: null,
+  kind: null,
+  namespace: null,
+  resources: null,
+  components: null,
+  labels: ['pairs'],
+  configMapGenerator: ['name', 'behavior', 'envs', 'literals'],
+  secretGenerator: ['name', 'behavior', 'envs', 'literals'],
+  images: ['name', 'newName', 'newTag', 'digest'],
+  patches: ['path', 'patch', 'target'],
+};
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
 // Strategic merge: lists of these fields merge element by element on the key; any other
 // list is replaced, as for the Kubernetes types these manifests patch.
@@ -68,9 +69,19 @@ export function kustomize(folder: string, overrides: Record<string, string> = {}
   return withHashedNames(resources);
 }
 
-function readKustomization(folder: string): Kustomization {
-  const kustomization = parse(readFileSync(join(folder, 'kustomization.yaml'), 'utf8')) as Json;
-  const unknown = Object.keys(kustomization).filter((field) => !KNOWN_FIELDS.has(field));
+function readKustomization(folder: string, overrides: Record<string, string>): Kustomization {
+  const file = join(folder, 'kustomization.yaml');
+  const kustomization = parse(overrides[file] ?? readFileSync(file, 'utf8')) as Json;
+  const unknown = Object.entries(kustomization).flatMap(([field, value]) => {
+    if (!(field in KNOWN_FIELDS)) return [field];
+    const entryFields = KNOWN_FIELDS[field];
+    if (entryFields === null) return [];
+    return (value as Json[]).flatMap((entry) =>
+      Object.keys(entry)
+        .filter((key) => !entryFields.includes(key))
+        .map((key) => `${field}[].${key}`),
+    );
+  });
   if (unknown.length > 0) throw new Error(`${folder}: unsupported fields ${unknown.join(', ')}`);
   return kustomization as unknown as Kustomization;
 }
@@ -84,7 +95,7 @@ function build(
   accumulated: Resource[],
   overrides: Record<string, string>,
 ): Resource[] {
-  const kustomization = readKustomization(folder);
+  const kustomization = readKustomization(folder, overrides);
   const read = (file: string) =>
     overrides[join(folder, file)] ?? readFileSync(join(folder, file), 'utf8');
   let resources = [...accumulated];
@@ -96,7 +107,8 @@ function build(
   }
   for (const component of kustomization.components ?? []) {
     const path = join(folder, component);
-    if (readKustomization(path).kind !== 'Component') throw new Error(`${path} is not a Component`);
+    if (readKustomization(path, overrides).kind !== 'Component')
+      throw new Error(`${path} is not a Component`);
     resources = build(path, resources, overrides);
   }
   for (const [kind, generators] of [
@@ -129,7 +141,8 @@ function parseManifests(text: string): Resource[] {
     .filter((manifest): manifest is Resource => manifest !== null);
 }
 
-function envFile(text: string): Array<[string, string]> {
+/** The KEY=value lines of an env file, as a generator's `envs` reads them. */
+export function envFile(text: string): Array<[string, string]> {
   return text
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
@@ -188,6 +201,8 @@ function applyPatch(
   const parsed = parse(text) as Json | Json[];
   if (Array.isArray(parsed)) {
     const target = patch.target!;
+    const selectors = Object.keys(target).filter((key) => key !== 'kind' && key !== 'name');
+    if (selectors.length > 0) throw new Error(`unsupported patch target ${selectors.join(', ')}`);
     const matched = resources.filter(
       (resource) => resource.kind === target.kind && resource.metadata.name === target.name,
     );

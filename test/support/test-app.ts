@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp, type CreateAppOptions } from '../../src/app.setup.js';
+import { MetricsServer } from '../../src/platform/metrics/metrics.server.js';
 import { type EnvironmentVariables, validateEnvironment } from '../../src/config/env.schema.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TEST_JWT_SECRET } from './tokens.js';
@@ -10,6 +11,8 @@ import { TEST_JWT_SECRET } from './tokens.js';
 export interface TestApp {
   app: NestExpressApplication;
   http: ReturnType<typeof request>;
+  /** The metrics port's server (GET /metrics), which the API port does not serve. */
+  metrics: ReturnType<typeof request>;
   db: DataSource;
   database: TestDatabase;
   close(): Promise<void>;
@@ -29,6 +32,8 @@ export async function startTestApp(
     DATABASE_URL: database.url,
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'silent',
+    // Many applications run at once in the tests: each scrape port is a free one.
+    METRICS_PORT: '0',
     ...env,
   });
   const app = await createApp(config, options);
@@ -37,6 +42,7 @@ export async function startTestApp(
   return {
     app,
     http: request(app.getHttpServer()),
+    metrics: request(`http://127.0.0.1:${app.get(MetricsServer).port}`),
     db,
     database,
     close: async () => {

@@ -27,6 +27,7 @@ export class HealthController {
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.readiness.acceptingTraffic(),
+      () => this.readiness.requestsProgressing(),
       () => this.readiness.database(),
       () => this.readiness.migrations(),
     ]);

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { InFlightRequests } from '../limits/in-flight-requests.js';
 import { ShutdownState } from '../lifecycle/shutdown-state.js';
 
-// Below the readiness probe's timeoutSeconds (deploy/kubernetes/deployment.yaml), so a
+// Below the readiness probe's timeoutSeconds (deploy/kubernetes/base/deployment.yaml), so a
 // slow database turns into a 503 the kubelet reads, not into a probe timeout.
 export const READINESS_DATABASE_TIMEOUT_MS = 1000;
 
@@ -23,7 +25,18 @@ export class ReadinessIndicators {
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
     private readonly shutdown: ShutdownState,
+    private readonly inFlight: InFlightRequests,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  // No request takes twice the request timeout: a slot held that long was never given
+  // back, and a pod that keeps losing them must leave the load balancer, not turn away
+  // ever more of its traffic with 503s.
+  requestsProgressing(): HealthIndicatorResult<'requests'> {
+    const indicator = this.indicators.check('requests');
+    const stuck = this.inFlight.oldestAgeMs() > 2 * this.config.HTTP_REQUEST_TIMEOUT_MS;
+    return stuck ? indicator.down('a request has been in flight too long') : indicator.up();
+  }
 
   acceptingTraffic(): HealthIndicatorResult<'shutdown'> {
     const indicator = this.indicators.check('shutdown');

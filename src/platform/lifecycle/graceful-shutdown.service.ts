@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { onRequestEnd } from '../http/request-end.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { DatabaseStatements } from '../../database/database-statements.js';
 import { ShutdownState } from './shutdown-state.js';
@@ -34,9 +35,8 @@ export class GracefulShutdown implements OnApplicationBootstrap, BeforeApplicati
 
   onApplicationBootstrap(): void {
     // Ahead of Express, so a response is tracked (and marked) before any handler runs.
-    this.server().prependListener(
-      'request',
-      (_request: IncomingMessage, response: ServerResponse) => this.track(response),
+    this.server().prependListener('request', (request: IncomingMessage, response: ServerResponse) =>
+      this.track(request, response),
     );
   }
 
@@ -60,10 +60,10 @@ export class GracefulShutdown implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  private track(response: ServerResponse): void {
+  private track(request: IncomingMessage, response: ServerResponse): void {
     if (this.state.isShuttingDown) closeAfter(response);
     this.inFlight.add(response);
-    response.once('close', () => {
+    onRequestEnd(request, response, () => {
       this.inFlight.delete(response);
       if (this.inFlight.size === 0) this.onDrained?.();
     });

@@ -5,7 +5,16 @@ import type { ErrorDetail, ErrorEnvelope } from '../../common/errors/api-error.j
 export interface HttpServerLimits {
   /** Request line plus headers, in bytes (Node's --max-http-header-size, per server). */
   maxHeaderBytes: number;
+  keepAliveTimeoutMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Sent with every answer written here, as the Express middleware sends them with the rest. */
+  securityHeaders: Record<string, string>;
 }
+
+// How often Node looks for requests past their headers or request timeout; its default
+// (30 s) would let a slow client hold a connection up to 30 s beyond the timeout.
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 interface ClientErrorAnswer {
   status: number;
@@ -52,6 +61,13 @@ const ANSWERS = new Map<string | undefined, ClientErrorAnswer>([
   ],
 ]);
 
+const TRANSFER_ENCODING_IN_HTTP_1_0: ErrorDetail = {
+  loc: ['header', 'transfer-encoding'],
+  msg: 'An HTTP/1.0 request cannot use Transfer-Encoding',
+  type: 'bad_request',
+  code: 'malformed_request',
+};
+
 const MALFORMED: ClientErrorAnswer = {
   status: 400,
   detail: {
@@ -63,19 +79,63 @@ const MALFORMED: ClientErrorAnswer = {
 };
 
 /**
- * Bounds what Node's HTTP parser accepts and answers what it refuses with the error
- * envelope, instead of Node's bare "400 Bad Request" / "431" with an empty body.
+ * Bounds what Node's HTTP parser accepts and how long a client may take, and answers what
+ * it refuses with the error envelope and the same security headers as any other answer,
+ * instead of Node's bare "400 Bad Request" / "431" with an empty body.
  */
 export function applyHttpServerLimits(server: Server, limits: HttpServerLimits): void {
   // Nest creates the server, so these creation options are set on it afterwards: Node reads
-  // both for every new connection (they are missing from @types/node's Server).
-  const options = server as Server & { maxHeaderSize?: number; requireHostHeader?: boolean };
+  // them for every new connection, and the checking interval when it starts listening
+  // (some are missing from @types/node's Server).
+  const options = server as Server & {
+    maxHeaderSize?: number;
+    requireHostHeader?: boolean;
+    connectionsCheckingInterval?: number;
+  };
   options.maxHeaderSize = limits.maxHeaderBytes;
   // Node would answer a missing Host itself, with an empty body; request-target.middleware
   // answers it with the envelope.
   options.requireHostHeader = false;
-  server.on('clientError', answerClientError);
-  server.on('checkExpectation', answerFailedExpectation);
+  options.connectionsCheckingInterval = TIMEOUT_CHECK_INTERVAL_MS;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  const { securityHeaders } = limits;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+    answerClientError(error, socket, securityHeaders),
+  );
+  server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) =>
+    answerJson(response, 417, EXPECTATION_FAILED, securityHeaders),
+  );
+  refuseAmbiguousFraming(server, securityHeaders);
+}
+
+/**
+ * RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing, and the
+ * connection must close after it. Node would parse the body as chunked and serve what
+ * follows as another request, which a front end framing HTTP/1.0 by the connection's end
+ * never sent: a smuggling primitive. Checked ahead of Express, so that no later request of
+ * that connection, already parsed from the same bytes, ever reaches the application.
+ */
+function refuseAmbiguousFraming(server: Server, securityHeaders: Record<string, string>): void {
+  const application = server.listeners('request') as Array<
+    (request: IncomingMessage, response: ServerResponse) => void
+  >;
+  server.removeAllListeners('request');
+  const refused = new WeakSet<Duplex>();
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (refused.has(request.socket)) return;
+    if (request.httpVersion === '1.0' && request.headers['transfer-encoding'] !== undefined) {
+      refused.add(request.socket);
+      response.shouldKeepAlive = false;
+      answerJson(response, 400, TRANSFER_ENCODING_IN_HTTP_1_0, {
+        ...securityHeaders,
+        Connection: 'close',
+      });
+      return;
+    }
+    for (const listener of application) listener.call(server, request, response);
+  });
 }
 
 const EXPECTATION_FAILED: ErrorDetail = {
@@ -85,12 +145,17 @@ const EXPECTATION_FAILED: ErrorDetail = {
   code: 'expectation_failed',
 };
 
-// Node answers an Expect other than 100-continue with a bare 417 unless this event has a
-// listener.
-function answerFailedExpectation(_request: IncomingMessage, response: ServerResponse): void {
-  const json = envelopeOf(EXPECTATION_FAILED);
+// Node adds the Date header to what goes through a ServerResponse.
+function answerJson(
+  response: ServerResponse,
+  status: number,
+  detail: ErrorDetail,
+  headers: Record<string, string>,
+): void {
+  const json = envelopeOf(detail);
   response
-    .writeHead(417, {
+    .writeHead(status, {
+      ...headers,
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(json),
     })
@@ -104,7 +169,11 @@ function envelopeOf(detail: ErrorDetail): string {
 
 // Like Node's default handler, writes nothing to a socket that is gone or in the middle of
 // another response.
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+function answerClientError(
+  error: NodeJS.ErrnoException,
+  socket: Duplex,
+  securityHeaders: Record<string, string>,
+): void {
   const pending = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (error.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
     socket.destroy();
@@ -112,11 +181,15 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   }
   const { status, detail } = ANSWERS.get(error.code) ?? MALFORMED;
   const json = envelopeOf(detail);
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(json)}\r\n` +
-      'Connection: close\r\n\r\n' +
-      json,
-  );
+  const headers = {
+    Date: new Date().toUTCString(),
+    ...securityHeaders,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(json)),
+    Connection: 'close',
+  };
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${json}`);
 }

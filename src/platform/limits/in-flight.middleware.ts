@@ -1,24 +1,21 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { InFlightRequests } from './in-flight-requests.js';
 import { OverloadedError } from './limit-errors.js';
 
 // Probes and scrapes must still answer while the pod sheds load: an overloaded pod is not
-// a dead one, and its metrics are what shows the overload.
-const UNLIMITED_PATHS = /^\/(health|metrics)(\/|$)/;
+// a dead one.
+const UNLIMITED_PATHS = /^\/health(\/|$)/;
 
 /**
  * Caps the requests this process works on at once; the excess gets a quick 503 with
- * Retry-After instead of queueing behind the database pool. 0 disables the cap.
+ * Retry-After instead of queueing behind the database pool. 0 disables the cap, not the
+ * count (the in-flight gauge and the readiness check read it).
  */
-export function inFlightLimit(maxInFlight: number): RequestHandler {
-  let inFlight = 0;
+export function inFlightLimit(inFlight: InFlightRequests, maxInFlight: number): RequestHandler {
   return (request: Request, response: Response, next: NextFunction): void => {
-    if (maxInFlight === 0 || UNLIMITED_PATHS.test(request.path)) return next();
-    if (inFlight >= maxInFlight) return next(new OverloadedError());
-    inFlight += 1;
-    // 'close' fires once per response, whether it finished or the client went away.
-    response.once('close', () => {
-      inFlight -= 1;
-    });
+    if (UNLIMITED_PATHS.test(request.path)) return next();
+    if (maxInFlight !== 0 && inFlight.count >= maxInFlight) return next(new OverloadedError());
+    inFlight.enter(request, response);
     next();
   };
 }

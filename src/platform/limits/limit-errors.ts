@@ -59,3 +59,11 @@ export class MissingHostError extends ApiError {
     ]);
   }
 }
+
+export class InvalidHostError extends ApiError {
+  constructor(msg: string) {
+    super(HttpStatus.BAD_REQUEST, [
+      { loc: ['header', 'host'], msg, type: 'value_error', code: 'invalid_host' },
+    ]);
+  }
+}

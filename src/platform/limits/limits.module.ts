@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { InFlightRequests } from './in-flight-requests.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -15,7 +16,8 @@ import { RateLimiter } from './rate-limiter.js';
         }),
     },
     RateLimitGuard,
+    InFlightRequests,
   ],
-  exports: [RateLimiter, RateLimitGuard],
+  exports: [RateLimiter, RateLimitGuard, InFlightRequests],
 })
 export class LimitsModule {}

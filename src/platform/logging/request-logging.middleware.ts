@@ -1,12 +1,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Level, Logger } from 'pino';
 import { REQUESTER_HEADER, TARGET_HEADER } from '../../auth/access-rule.js';
+import { onRequestEnd } from '../http/request-end.js';
 import { routeOf } from '../http/request-route.js';
 import { normalizeUuid } from '../../common/validation/uuid.js';
 import { startRequestLogContext } from './request-id.js';
 
-// Probes and scrapes arrive every few seconds from every pod: only worth a debug line.
-const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+// Probes arrive every few seconds from every pod: only worth a debug line.
+const QUIET_PATHS = new Set(['/health/live', '/health/ready']);
 const MAX_LOGGED_PATH_LENGTH = 200;
 
 /**
@@ -23,7 +24,7 @@ export function requestLogging(logger: Logger): RequestHandler {
     const start = process.hrtime.bigint();
     const context = startRequestLogContext(request);
     response.setHeader('X-Request-Id', context.requestId);
-    response.once('close', () => {
+    onRequestEnd(request, response, () => {
       const level = levelFor(request, response);
       if (!logger.isLevelEnabled(level)) return;
       const durationMs = Number(process.hrtime.bigint() - start) / 1e6;

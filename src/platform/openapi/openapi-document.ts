@@ -1,6 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  getSchemaPath,
+  type OpenAPIObject,
+  type OperationObject,
+  type ParameterObject,
+  type ResponseObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
+import { REQUESTER_HEADER, TARGET_HEADER } from '../../auth/access-rule.js';
+import { ErrorEnvelopeDto } from '../../common/errors/api-error-responses.decorator.js';
 import { SERVICE_VERSION } from '../package-version.js';
+
+export interface OpenApiDocumentOptions {
+  /**
+   * The example of both organization headers (demo mode: the demo guest, so Swagger UI's
+   * first Try it out with the printed token is a Self request that answers 200).
+   */
+  organizationExample?: string;
+}
 
 const BEARER_SCHEME = 'bearer';
 
@@ -25,14 +43,50 @@ with the scope \`host_connections:read\` and an \`org_id\` claim naming the call
 Any other combination is refused with 403. Every row returned belongs to the target organization.
 
 **Errors** share one body: \`{"detail": [{"loc", "msg", "type", "code"}]}\`, one entry per invalid input.
+
+**Request ids.** Every response carries \`X-Request-Id\`: the caller's own \`X-Request-Id\` when it
+is plain text of at most 128 characters, else the trace id of a valid W3C \`traceparent\`, else
+a fresh UUID. The service's log lines about the request carry the same id.
 `.trim();
 
+const REQUEST_ID_RESPONSE_HEADER = {
+  required: true,
+  description:
+    'The request id (the caller X-Request-Id, else the traceparent trace id, else a UUID); the log lines about the request carry it.',
+  schema: { type: 'string', example: '4bf92f3577b34da6a3ce929d0e0e4736' },
+};
+
+const INTERNAL_ERROR_RESPONSE: ResponseObject = {
+  description:
+    'Anything unexpected. The body says nothing more; the log line with the X-Request-Id has the details.',
+  content: {
+    'application/json': {
+      schema: { $ref: getSchemaPath(ErrorEnvelopeDto) },
+      example: {
+        detail: [
+          { loc: [], msg: 'Internal server error', type: 'internal_error', code: 'internal_error' },
+        ],
+      },
+    },
+  },
+};
+
+// Node's HTTP parser answers 431 itself, before any middleware can add a request id.
+const WITHOUT_REQUEST_ID = new Set(['431']);
+const ORGANIZATION_HEADERS = new Set([REQUESTER_HEADER, TARGET_HEADER]);
+
 /** The OpenAPI document, generated from the controllers' and DTOs' decorators. */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export function buildOpenApiDocument(
+  app: INestApplication,
+  options: OpenApiDocumentOptions = {},
+): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Host connections')
     .setVersion(SERVICE_VERSION)
     .setDescription(DESCRIPTION)
+    // Relative first: Swagger UI then calls the origin it was loaded from, on any port.
+    .addServer('/', 'The service serving this document')
+    .addServer('http://localhost:3000', 'npm start (demo mode) on this machine')
     .addTag('host-connections', 'Which host organizations a guest organization is connected to.')
     .addBearerAuth(
       {
@@ -45,5 +99,45 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       BEARER_SCHEME,
     )
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  for (const operation of operationsOf(document)) {
+    documentEveryResponse(operation);
+    if (options.organizationExample !== undefined)
+      setOrganizationExample(operation, options.organizationExample);
+  }
+  return document;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+function operationsOf(document: OpenAPIObject): OperationObject[] {
+  return Object.values(document.paths).flatMap((item) =>
+    METHODS.flatMap((method) => item[method] ?? []),
+  );
+}
+
+// What every route can answer, whatever its decorators say: a 500, and the request id.
+function documentEveryResponse(operation: OperationObject): void {
+  operation.responses['500'] ??= INTERNAL_ERROR_RESPONSE;
+  for (const [status, response] of Object.entries(operation.responses)) {
+    if (response === undefined || WITHOUT_REQUEST_ID.has(status) || '$ref' in response) continue;
+    response.headers = { ...response.headers, 'X-Request-Id': REQUEST_ID_RESPONSE_HEADER };
+  }
+}
+
+function setOrganizationExample(operation: OperationObject, organizationId: string): void {
+  for (const parameter of operation.parameters ?? []) {
+    if ('$ref' in parameter) continue;
+    const header: ParameterObject = parameter;
+    if (header.in !== 'header' || !ORGANIZATION_HEADERS.has(header.name.toLowerCase())) continue;
+    // The decorators put the example in the schema, where Swagger UI reads it too.
+    if (header.schema !== undefined && !('$ref' in header.schema))
+      header.schema.example = organizationId;
+    else header.example = organizationId;
+  }
+}
+
+/** The committed openapi.json: the document as `npm run openapi` writes it. */
+export function serializeOpenApiDocument(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -1,8 +1,19 @@
-import { CONSOLE_OUTPUT } from '../run-cli.js';
+import { asksForHelp, CONSOLE_OUTPUT } from '../run-cli.js';
 import { ConfigurationError } from '../../config/env.schema.js';
 import { startDemo } from './demo.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+const HELP = `Usage: npm start   (or: node dist/src/tools/demo/demo.cli.js)
+
+Without DATABASE_URL (demo mode): starts an embedded PostgreSQL with its files in
+DEMO_DATA_DIR (default .data) on EMBEDDED_POSTGRES_PORT (default 54329), applies the
+migrations, loads the demo dataset and creates a dev JWT secret the first time, then serves
+the API on PORT (default 3000; on 127.0.0.1 unless HOST is set) with readable logs, and
+prints demo tokens and curl commands. Ctrl-C stops the service, then the database.
+
+With DATABASE_URL: runs the service exactly as in production (node dist/src/main.js).
+Every variable of .env.example applies in both modes.`;
 
 async function main(): Promise<void> {
   if (process.env.DATABASE_URL) {
@@ -31,8 +42,12 @@ async function main(): Promise<void> {
   for (const signal of SIGNALS) process.on(signal, stop);
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof ConfigurationError ? message : `Start-up failed: ${message}`);
-  process.exit(1);
-});
+if (asksForHelp(process.argv.slice(2))) {
+  CONSOLE_OUTPUT.out(HELP);
+} else {
+  main().catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(error instanceof ConfigurationError ? message : `Start-up failed: ${message}`);
+    process.exit(1);
+  });
+}

@@ -6,7 +6,7 @@ import { importDocument, type ImportSummary } from './importer.js';
 import { fileSource } from './json-tokens.js';
 import type { WriteCounts } from './upsert.js';
 
-const USAGE = 'Usage: npm run db:import -- <file.json>   (DATABASE_URL names the database)';
+export const USAGE = 'Usage: npm run db:import -- <file.json>   (DATABASE_URL names the database)';
 
 async function readableFile(args: string[]): Promise<string> {
   if (args.length !== 1 || args[0].startsWith('-')) throw new UsageError(USAGE);

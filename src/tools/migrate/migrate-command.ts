@@ -3,7 +3,7 @@ import { migrateWithLock, withMigrationLock } from '../../database/migration-loc
 import { type CommandOutput, runCommand, UsageError } from '../run-cli.js';
 import { createCliDataSource } from '../cli-data-source.js';
 
-const USAGE =
+export const USAGE =
   'Usage: node dist/src/tools/migrate/migrate.cli.js migrate|revert   (DATABASE_URL names the database)';
 
 async function migrate(dataSource: DataSource, output: CommandOutput): Promise<void> {

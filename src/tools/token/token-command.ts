@@ -11,7 +11,7 @@ import {
   WRITE_SCOPE,
 } from './dev-tokens.js';
 
-const USAGE = `Usage: npm run token -- --org <uuid> [--scope read|write|"read write"|<scopes>] [--ttl 1h] [--sub name]
+export const USAGE = `Usage: npm run token -- --org <uuid> [--scope read|write|"read write"|<scopes>] [--ttl 1h] [--sub name]
 Prints an HS256 access token signed with JWT_SECRET, or else with the dev secret of npm start.
 --scope read (the default) is ${READ_SCOPE}, write is ${WRITE_SCOPE}; other scope names are kept as given.`;
 
