@@ -92,18 +92,22 @@ describe('graceful shutdown of the built service (SIGTERM)', () => {
     await locker.end();
   });
 
-  function start(env: Record<string, string>): ChildApp {
-    return new ChildApp(built, {
-      DATABASE_URL: database.url,
-      JWT_SECRET: TEST_JWT_SECRET,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      // The blocked query must wait for the test, not time out.
-      DATABASE_STATEMENT_TIMEOUT_MS: '0',
-      DATABASE_QUERY_TIMEOUT_MS: '0',
-      ...env,
-    });
+  function start(env: Record<string, string>, entry?: string): ChildApp {
+    return new ChildApp(
+      built,
+      {
+        DATABASE_URL: database.url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        // The blocked query must wait for the test, not time out.
+        DATABASE_STATEMENT_TIMEOUT_MS: '0',
+        DATABASE_QUERY_TIMEOUT_MS: '0',
+        ...env,
+      },
+      entry,
+    );
   }
 
   /** Holds the table so the next list query waits, in flight, until the lock is released. */
@@ -190,5 +194,26 @@ describe('graceful shutdown of the built service (SIGTERM)', () => {
         msg: 'Grace period over: closing 1 connection(s) with a request still running',
       }),
     );
+  });
+
+  // `npm start` execs this entry point (package.json): with DATABASE_URL it is the service
+  // as in production, and must keep the same shutdown promise.
+  it('should drain the request in flight when started as npm start with DATABASE_URL', async () => {
+    const app = start({ SHUTDOWN_GRACE_PERIOD_MS: '60000' }, 'tools/demo/demo.cli.js');
+    const port = await app.port();
+    await blockListQueries();
+    const inFlight = listAsGuest(port);
+    await untilAQueryWaitsOnTheLock();
+
+    app.signal('SIGTERM');
+    await app.logLine((line) => String(line.msg).startsWith('Shutting down (SIGTERM)'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await locker.query('COMMIT');
+    const answer = await inFlight;
+    const exitCode = await app.exited;
+
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ total_items: 1 });
+    expect(exitCode).toBe(0);
   });
 });

