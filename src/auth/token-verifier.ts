@@ -96,9 +96,12 @@ export class TokenVerifier {
     const cached = this.verified.get(token, Date.now());
     // Everything but time, and the key set's current content, was checked when the token
     // was first verified.
-    if (cached !== undefined && (await cached.keyStillCurrent?.()) !== false) {
-      checkTimeClaims(cached.times);
-      return cached.principal;
+    if (cached !== undefined) {
+      if ((await cached.keyStillCurrent?.()) !== false) {
+        checkTimeClaims(cached.times);
+        return cached.principal;
+      }
+      this.verified.delete(token);
     }
     checkTokenForm(token);
     const verified = await this.verifyUncached(token);
