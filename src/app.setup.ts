@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { JsonExpressAdapter } from './platform/http/json-express-adapter.js';
 import { applyRequestLimits } from './platform/limits/request-limits.js';
+import type { OpenApiDocumentOptions } from './platform/openapi/openapi-document.js';
 import { setupSwagger } from './platform/openapi/swagger.setup.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
@@ -18,6 +19,8 @@ import { loadTracing } from './platform/tracing/tracing.js';
 export interface CreateAppOptions {
   /** Where log lines go instead of stdout (tests read them back). */
   logDestination?: DestinationStream;
+  /** What the served OpenAPI document adapts to (the demo's organization ids). */
+  openApi?: OpenApiDocumentOptions;
 }
 
 export async function createApp(
@@ -40,12 +43,16 @@ export async function createApp(
   app.use(requestLogging(logger));
   // Next, so the request span covers all the rest and its trace id reaches the log lines.
   if (tracing !== undefined) app.use(tracing.middleware);
-  configureApp(app, config);
+  configureApp(app, config, options.openApi);
   return app;
 }
 
 /** Everything main.ts and the end-to-end tests must share. */
-export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+export function configureApp(
+  app: NestExpressApplication,
+  config: AppConfig,
+  openApi?: OpenApiDocumentOptions,
+): void {
   app.disable('x-powered-by');
   // Responses are never cached (Cache-Control: no-store), so an ETag is wasted hashing.
   app.set('etag', false);
@@ -53,5 +60,5 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   applySecurity(app, config.CORS_ORIGINS);
   applyRequestLimits(app, config);
   app.useGlobalPipes(createValidationPipe());
-  if (config.SWAGGER_ENABLED) setupSwagger(app);
+  if (config.SWAGGER_ENABLED) setupSwagger(app, openApi);
 }

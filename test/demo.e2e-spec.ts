@@ -160,6 +160,49 @@ describe('demo mode (npm start without DATABASE_URL)', () => {
   );
 
   it(
+    'should keep the terminal to the banner and one line per request, with Swagger UI set for the demo',
+    async () => {
+      running = runNode([builtFile('src/tools/demo/demo.cli.ts')], { ...env, LOG_LEVEL: 'info' });
+      const demo = running;
+      await demo.waitFor(READY, START_TIMEOUT_MS);
+      const [self] = printedRequests(demo.output());
+      const served = (await (await fetch(`http://localhost:${env.PORT}/docs-json`)).json()) as {
+        paths: Record<string, { get: { parameters: Array<{ in: string; schema: object }> } }>;
+      };
+      const headers = served.paths['/host-connections'].get.parameters.filter(
+        (parameter) => parameter.in === 'header',
+      );
+      await demo.waitFor('GET /docs-json 200', START_TIMEOUT_MS);
+      const before = demo.output();
+
+      // What Swagger UI sends on Try it out with the printed token and the examples.
+      const tryItOut = await fetch(self.url, {
+        headers: {
+          Authorization: self.headers.Authorization,
+          'Requester-Organization-ID': DEMO_GUEST.id,
+          'Target-Organization-ID': DEMO_GUEST.id,
+        },
+      });
+      await demo.waitFor('GET /host-connections 200', START_TIMEOUT_MS);
+      const requestLines = demo.output().slice(before.length).split('\n').filter(Boolean);
+
+      expect(before).not.toMatch(/InstanceLoader|RoutesResolver|RouterExplorer/);
+      expect(before).toContain(`${DEMO_GUEST.id}  ${DEMO_GUEST.name}`);
+      expect(before).toContain(`${DEMO_CONNECTED_HOST.id}  ${DEMO_CONNECTED_HOST.name}`);
+      expect(headers.map((header) => header.schema)).toEqual([
+        expect.objectContaining({ example: DEMO_GUEST.id }),
+        expect.objectContaining({ example: DEMO_GUEST.id }),
+      ]);
+      expect(tryItOut.status).toBe(200);
+      expect(requestLines).toHaveLength(1);
+      expect(requestLines[0]).toMatch(/GET \/host-connections 200 \d+ ms/);
+      demo.child.kill('SIGTERM');
+      expect(await demo.exited).toEqual({ code: 0, signal: null });
+    },
+    START_TIMEOUT_MS * 2,
+  );
+
+  it(
     'should stop with one line when the embedded port is taken',
     async () => {
       const holder = runNode(

@@ -159,16 +159,27 @@ describe('structured logs', () => {
 
   it("should send Nest's own messages through the same JSON logger", async () => {
     const startup = new LogCapture();
-    const app = await startTestApp({ LOG_LEVEL: 'info' }, { logDestination: startup });
+    const app = await startTestApp({ LOG_LEVEL: 'debug' }, { logDestination: startup });
     await app.close();
 
     expect(startup.records()).toContainEqual(
       expect.objectContaining({
-        level: 'info',
+        level: 'debug',
         context: 'RouterExplorer',
         msg: 'Mapped {/host-connections, GET} route',
       }),
     );
+  });
+
+  it("should keep Nest's start-up report out of the log below debug level", async () => {
+    const startup = new LogCapture();
+    const app = await startTestApp({ LOG_LEVEL: 'info' }, { logDestination: startup });
+    await app.close();
+
+    const contexts = startup.records().map((record) => record.context);
+    expect(contexts).not.toContain('InstanceLoader');
+    expect(contexts).not.toContain('RoutesResolver');
+    expect(contexts).not.toContain('RouterExplorer');
   });
 
   it('should honour LOG_LEVEL', async () => {

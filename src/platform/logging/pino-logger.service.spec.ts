@@ -74,6 +74,26 @@ describe('PinoLoggerService', () => {
     expect(capture.records().map((record) => record.msg)).toEqual(['careful', 'down']);
   });
 
+  it.each(['InstanceLoader', 'RoutesResolver', 'RouterExplorer'])(
+    "should write Nest's start-up report from %s at debug level only",
+    (context) => {
+      const atInfo = loggerAt('info');
+      const atDebug = loggerAt('debug');
+
+      atInfo.service.log('Mapped {/host-connections, GET} route', context);
+      atDebug.service.log('Mapped {/host-connections, GET} route', context);
+
+      expect(atInfo.capture.lines).toEqual([]);
+      expect(atDebug.capture.records()).toEqual([
+        expect.objectContaining({
+          level: 20,
+          context,
+          msg: 'Mapped {/host-connections, GET} route',
+        }),
+      ]);
+    },
+  );
+
   it('should log an Error by its name and message', () => {
     const { service, capture } = loggerAt('info');
 

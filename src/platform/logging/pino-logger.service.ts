@@ -2,17 +2,25 @@ import type { LoggerService } from '@nestjs/common';
 import type { Level, Logger } from 'pino';
 
 const STACK_FRAME = /\n\s+at /;
+// Nest's start-up report, a line per module and per route: worth reading when the wiring
+// is in question, noise otherwise (in the demo it pushed the banner off the screen).
+const BOOTSTRAP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
 
 /**
  * Nest's LoggerService over pino, so the framework's messages share the JSON format and the
  * level of the request lines. Stack traces are written only at debug
- * level: a production log line never carries one.
+ * level: a production log line never carries one. Nest's start-up report is debug too.
  */
 export class PinoLoggerService implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    const context = params.at(-1);
+    this.write(
+      typeof context === 'string' && BOOTSTRAP_CONTEXTS.has(context) ? 'debug' : 'info',
+      message,
+      params,
+    );
   }
 
   error(message: unknown, ...params: unknown[]): void {

@@ -21,7 +21,8 @@ const REDACTED_PATHS = [
 
 /**
  * The one pino logger of the process: Nest's own messages and the request lines both go
- * through it, as one JSON object per line on stdout (or `destination`, in tests).
+ * through it, as one JSON object per line on stdout (or `destination`, in tests), or in the
+ * pretty format as one readable line per record.
  */
 export async function createRootLogger(
   settings: LoggingSettings,
@@ -37,6 +38,29 @@ export async function createRootLogger(
   return destination === undefined ? pino(options) : pino(options, destination);
 }
 
+// Shown in the message of a request line instead: the ids stay as fields, to grep for.
+const REQUEST_SUMMARY_FIELDS = [
+  'method',
+  'route',
+  'path',
+  'status',
+  'durationMs',
+  'requesterOrganizationId',
+  'targetOrganizationId',
+];
+
+/** `GET /host-connections 200 3 ms` for a request line, `[Context] message` otherwise. */
+function prettyMessage(record: Record<string, unknown>, messageKey: string): string {
+  const text = record[messageKey];
+  const message = typeof text === 'string' ? text : '';
+  const { method, path, status, durationMs, context } = record;
+  if (typeof method === 'string' && typeof status === 'number') {
+    const aborted = message === 'request aborted' ? ' (aborted)' : '';
+    return `${method} ${String(path)} ${status} ${String(durationMs)} ms${aborted}`;
+  }
+  return typeof context === 'string' ? `[${context}] ${message}` : message;
+}
+
 async function prettyStream(
   destination: DestinationStream | undefined,
 ): Promise<DestinationStream> {
@@ -46,7 +70,10 @@ async function prettyStream(
       destination: destination ?? 1,
       sync: true,
       translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname',
+      // One line per record: the message, then the fields left as compact JSON.
+      singleLine: true,
+      ignore: ['pid', 'hostname', 'context', ...REQUEST_SUMMARY_FIELDS].join(','),
+      messageFormat: prettyMessage,
     });
   } catch {
     throw new Error(

@@ -1,13 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
-import { buildOpenApiDocument } from './openapi-document.js';
+import { buildOpenApiDocument, type OpenApiDocumentOptions } from './openapi-document.js';
 
 const DOCS_PATH = 'docs';
 const DOCUMENT_PATH = 'docs-json';
 
 /** Serves Swagger UI at /docs and the OpenAPI document at /docs-json. */
-export function setupSwagger(app: INestApplication): void {
-  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app), {
+export function setupSwagger(app: INestApplication, options?: OpenApiDocumentOptions): void {
+  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app, options), {
     jsonDocumentUrl: DOCUMENT_PATH,
     customSiteTitle: 'Host connections API',
     swaggerOptions: {

@@ -34,7 +34,11 @@ export async function demoBanner(config: AppConfig, databaseUrl: string): Promis
     '',
     `host-connections is running at ${baseUrl} (demo mode: embedded PostgreSQL)`,
     '',
-    `  Swagger UI:  ${baseUrl}/docs`,
+    `  Swagger UI:  ${baseUrl}/docs   (both organization headers default to ${DEMO_GUEST.name})`,
+    '',
+    '  Demo organizations:',
+    `    ${DEMO_GUEST.id}  ${DEMO_GUEST.name} (guest)`,
+    `    ${DEMO_CONNECTED_HOST.id}  ${DEMO_CONNECTED_HOST.name} (a connected host of ${DEMO_GUEST.name})`,
     '',
   ];
   if (config.JWT_SECRET === undefined) {

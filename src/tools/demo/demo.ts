@@ -12,7 +12,7 @@ import { importDocument } from '../import/importer.js';
 import { formatIssue } from '../import/import-issue.js';
 import { textSource } from '../import/json-tokens.js';
 import { demoBanner } from './demo-banner.js';
-import { demoDocument } from './demo-dataset.js';
+import { DEMO_GUEST, demoDocument } from './demo-dataset.js';
 import { type DemoDatabase, startDemoDatabase } from './demo-database.js';
 
 const DEFAULT_EMBEDDED_PORT = 54329;
@@ -83,7 +83,9 @@ export async function startDemo(
       DATABASE_URL: database.url,
       ...(!keyConfigured && { JWT_SECRET: await readOrCreateDevSecret(dataDirectory) }),
     });
-    const app = await createApp(config);
+    // Swagger UI's header examples then make the first Try it out, with the printed token of
+    // the demo guest, a Self request that answers 200.
+    const app = await createApp(config, { openApi: { organizationExample: DEMO_GUEST.id } });
     await app.listen(config.PORT, config.HOST);
     output.out(await demoBanner(config, database.url));
     return {
