@@ -1,4 +1,7 @@
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { SHUTDOWN_EXPORT_TIMEOUT_MS } from '../src/platform/tracing/opentelemetry.js';
 import { builtFile, ensureBuilt } from './support/build.js';
 import { aConnection, anOrganization, type OrganizationRow } from './support/factories.js';
 import { LogCapture, type LogRecord } from './support/log-capture.js';
@@ -142,6 +145,33 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     ).toEqual([]);
     expect(serverSpans()).toHaveLength(2);
   });
+});
+
+describe('tracing with a collector that never answers', () => {
+  it('should answer requests as usual and still shut down promptly', async () => {
+    const sockets: Socket[] = [];
+    const blackHole = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+    await once(blackHole, 'listening');
+    const { port } = blackHole.address() as { port: number };
+    const t = await startTestApp({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` });
+    try {
+      const guest = await anOrganization(t.db);
+
+      const response = await t.http
+        .get(LIST)
+        .set('Authorization', `Bearer ${await tokenFor(guest.id)}`)
+        .set('Requester-Organization-ID', guest.id)
+        .set('Target-Organization-ID', guest.id);
+      const started = Date.now();
+      await t.close();
+
+      expect(response.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(SHUTDOWN_EXPORT_TIMEOUT_MS + 2000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      blackHole.close();
+    }
+  }, 30_000);
 });
 
 describe('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT)', () => {

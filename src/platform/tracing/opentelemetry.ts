@@ -28,6 +28,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { routeOf } from '../http/request-route.js';
 import { requestLogContext } from '../logging/request-id.js';
@@ -40,6 +41,9 @@ const SERVICE_NAME = 'host-connections';
 const UNTRACED_PATH_PREFIXES = ['/health/', '/metrics'];
 const MAX_PATH_LENGTH = 200;
 const OPERATION_NAME = /^\s*([A-Za-z]{1,20})\b/;
+// The last spans are worth a short wait at shutdown, not the pod's whole grace period: a
+// collector that does not answer must not hold the process after its requests are done.
+export const SHUTDOWN_EXPORT_TIMEOUT_MS = 2000;
 
 /** Spans exported over OTLP/HTTP (JSON) to `endpoint`, as the OTEL_EXPORTER_OTLP_ENDPOINT spec says. */
 export function startOpenTelemetry(endpoint: string): Tracing {
@@ -57,7 +61,11 @@ export function startOpenTelemetry(endpoint: string): Tracing {
   return {
     middleware: requestSpans(tracer, currentRequest),
     databaseClient: tracedClient(tracer, currentRequest),
-    shutdown: () => provider.shutdown(),
+    shutdown: () =>
+      Promise.race([
+        provider.shutdown(),
+        sleep(SHUTDOWN_EXPORT_TIMEOUT_MS, undefined, { ref: false }),
+      ]),
   };
 }
 
