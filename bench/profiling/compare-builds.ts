@@ -4,9 +4,9 @@ import { MANIFEST_FILE } from '../bench-paths.js';
 import { openBenchDatabase } from '../bench-database.js';
 import { BENCH_JWT_SECRET, benchHeaders } from '../bench-tokens.js';
 import type { DatasetManifest } from '../dataset/dataset-shape.js';
-import { type LoadResult, loadTest } from '../load-test.js';
 import { benchScenarios } from '../scenarios.js';
 import { type ServerProcess, startServer } from '../server-process.js';
+import { interleavedRounds } from './interleaved-rounds.js';
 
 /*
  * What one change buys: two or more builds of the service (folders holding src/main.js, as
@@ -45,12 +45,6 @@ function readOptions(argv: string[]): Options {
   return { builds: positionals, scenarios: values.scenarios.split(','), rounds, seconds };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
   const manifest = JSON.parse(await readFile(MANIFEST_FILE, 'utf8')) as DatasetManifest;
@@ -64,24 +58,17 @@ async function main(): Promise<void> {
     const scenarios = benchScenarios(manifest).filter((s) => options.scenarios.includes(s.id));
     for (const scenario of scenarios) {
       const headers = await benchHeaders(scenario.requesterId, scenario.targetId);
-      const settings = { seconds: options.seconds, connections: 32 };
-      for (const server of servers) await loadTest(server, scenario, headers, settings);
-      const runs = new Map<ServerProcess, LoadResult[]>(servers.map((s) => [s, []]));
-      for (let round = 0; round < options.rounds; round++) {
-        const order = round % 2 === 0 ? servers : [...servers].reverse();
-        for (const server of order)
-          runs.get(server)?.push(await loadTest(server, scenario, headers, settings));
-      }
-      for (const server of servers) {
-        const results = runs.get(server) ?? [];
-        const failures = results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0);
-        const cpu = results.map((r) => Math.round(r.cpuMsPerRequest * 1000));
+      const summaries = await interleavedRounds(servers, scenario, headers, {
+        seconds: options.seconds,
+        connections: 32,
+        rounds: options.rounds,
+      });
+      for (const [server, summary] of summaries) {
+        const { failures } = summary;
         console.log(
-          `${scenario.id} ${server.name.padEnd(24)} ${median(cpu).toFixed(0).padStart(5)} µs CPU/request ` +
-            `${median(results.map((r) => r.requestsPerSecond))
-              .toFixed(0)
-              .padStart(6)} req/s ` +
-            `p99 ${median(results.map((r) => r.p99Ms)).toFixed(1)} ms  rounds [${cpu.join(' ')}]` +
+          `${scenario.id} ${server.name.padEnd(24)} ${summary.medianCpuMicroseconds.toFixed(0).padStart(5)} µs CPU/request ` +
+            `${summary.medianRequestsPerSecond.toFixed(0).padStart(6)} req/s ` +
+            `p99 ${summary.medianP99Ms.toFixed(1)} ms  rounds [${summary.cpuMicroseconds.join(' ')}]` +
             (failures > 0 ? `  ${failures} FAILED` : ''),
         );
         if (failures > 0) process.exitCode = 1;

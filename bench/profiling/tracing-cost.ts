@@ -3,9 +3,9 @@ import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { onServer, openBenchDatabase } from '../bench-database.js';
 import { BENCH_JWT_SECRET, benchHeaders } from '../bench-tokens.js';
-import { type LoadResult, loadTest } from '../load-test.js';
 import type { Scenario } from '../scenarios.js';
 import { type ServerProcess, startServer } from '../server-process.js';
+import { interleavedRounds } from './interleaved-rounds.js';
 import { createCliDataSource } from '../../src/tools/cli-data-source.js';
 import { migrateWithLock } from '../../src/database/migration-lock.js';
 import { importDocument } from '../../src/tools/import/importer.js';
@@ -26,12 +26,6 @@ import {
  */
 
 const DATABASE_NAME = 'hc_tracing_cost';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function prepareDatabase(serverUrl: string): Promise<string> {
   await onServer(serverUrl, async (client) => {
@@ -112,23 +106,16 @@ async function main(): Promise<void> {
     ];
     for (const scenario of scenarios) {
       const headers = await benchHeaders(scenario.requesterId, scenario.targetId);
-      const settings = { seconds, connections: 32 };
-      for (const server of servers) await loadTest(server, scenario, headers, settings);
-      const runs = new Map<ServerProcess, LoadResult[]>(servers.map((s) => [s, []]));
-      for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? servers : [...servers].reverse();
-        for (const server of order)
-          runs.get(server)?.push(await loadTest(server, scenario, headers, settings));
-      }
-      for (const server of servers) {
-        const results = runs.get(server) ?? [];
-        const failures = results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0);
-        const cpu = results.map((r) => Math.round(r.cpuMsPerRequest * 1000));
+      const summaries = await interleavedRounds(servers, scenario, headers, {
+        seconds,
+        connections: 32,
+        rounds,
+      });
+      for (const [server, summary] of summaries) {
+        const { failures } = summary;
         console.log(
-          `${scenario.id.padEnd(5)} ${server.name.padEnd(12)} ${String(median(cpu)).padStart(5)} µs CPU/request ` +
-            `${median(results.map((r) => r.requestsPerSecond))
-              .toFixed(0)
-              .padStart(6)} req/s  rounds [${cpu.join(' ')}]` +
+          `${scenario.id.padEnd(5)} ${server.name.padEnd(12)} ${String(summary.medianCpuMicroseconds).padStart(5)} µs CPU/request ` +
+            `${summary.medianRequestsPerSecond.toFixed(0).padStart(6)} req/s  rounds [${summary.cpuMicroseconds.join(' ')}]` +
             (failures > 0 ? `  ${failures} FAILED` : ''),
         );
         if (failures > 0) process.exitCode = 1;
