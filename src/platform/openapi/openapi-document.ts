@@ -23,20 +23,24 @@ export interface OpenApiDocumentOptions {
 const BEARER_SCHEME = 'bearer';
 
 const DESCRIPTION = `
-A guest organization lists the host organizations it is connected to.
+A guest organization lists the host organizations it is connected to, reads one of those
+connections, and archives or disconnects it.
 
-**Trying it out.** \`npm start\` prints demo tokens and organization IDs; \`npm run token -- --org <uuid>\`
+**Trying it out.** \`npm start\` prints demo tokens and organization IDs; \`npm run token -- --org <uuid> --scope "read write"\`
 signs a token for \`JWT_SECRET\`. Click **Authorize**, paste the token (without \`Bearer\`),
-then use **Try it out** on the operation below. The token is remembered across reloads.
+then use **Try it out** on an operation below. The token is remembered across reloads.
 
 **Authentication.** Every request carries \`Authorization: Bearer <JWT>\` (RFC 9068 access token)
-with the scope \`host_connections:read\` and an \`org_id\` claim naming the caller's organization.
+with an \`org_id\` claim naming the caller's organization and the scope the operation names:
+\`host_connections:read\` to list or read, \`host_connections:write\` to change a connection.
 
 **Organization headers.** \`Requester-Organization-ID\` must equal the token's \`org_id\`;
-\`Target-Organization-ID\` names the guest organization whose hosts are listed. Three scenarios:
-- **Self**: target equals requester. The organization lists all its own hosts.
+\`Target-Organization-ID\` names the guest organization whose connections are read. Three scenarios:
+- **Self**: target equals requester. The organization sees all its own hosts, and only it may
+  change its connections (PATCH is Self only).
 - **Host**: the requester is a host of the target, with a \`connected\` connection. It sees only
-  its own row in the target's list, never the target's other hosts.
+  its own row in the target's list, never the target's other hosts; reading any other host's
+  connection answers 404, as for one that does not exist.
 - **Guest**: the requester is a guest of the target, with a \`connected\` connection. It sees
   only rows in which it is itself the host (none unless the target is also its guest).
 
