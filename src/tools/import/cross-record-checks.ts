@@ -24,9 +24,14 @@ const FIND_CONFLICTS = `
     FROM import_connections c
    CROSS JOIN LATERAL (VALUES ('unknown_host', c.host_organization_id),
                               ('unknown_guest', c.guest_organization_id)) AS reference (kind, id)
-   WHERE NOT EXISTS (SELECT FROM import_organizations o WHERE o.id = reference.id)
-     AND NOT EXISTS (SELECT FROM organizations o WHERE o.id = reference.id)
-     AND NOT EXISTS (SELECT FROM import_refused_organizations o WHERE o.id = reference.id)`;
+   -- One anti join against every id known, not one per table: with three NOT EXISTS a
+   -- freshly analyzed small organizations table made PostgreSQL 15 expect one surviving
+   -- reference and scan the staged organizations once per connection (minutes, not ms).
+   WHERE NOT EXISTS (
+           SELECT FROM (SELECT id FROM import_organizations
+                        UNION ALL SELECT id FROM organizations
+                        UNION ALL SELECT id FROM import_refused_organizations) known
+            WHERE known.id = reference.id)`;
 
 const PAGE_SIZE = 10_000;
 
